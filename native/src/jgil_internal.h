@@ -1,0 +1,27 @@
+/*
+ * jgil_internal.h -- helpers shared by libjgil's own sources; not installed.
+ */
+#ifndef JGIL_INTERNAL_H
+#define JGIL_INTERNAL_H
+
+#include <stdint.h>
+#include <time.h>
+#include <jni.h>
+
+/* The JNIEnv of the calling thread, or NULL if it is not attached. */
+JNIEnv *jgil_env(void);
+
+/* Throw a Java exception of the named class with a printf-style message.
+ * Always returns 0 so that callers can write `return jgil_throw(...)`. */
+int jgil_throw(JNIEnv *env, const char *class_name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Same clock as System.nanoTime() on Linux. */
+static inline int64_t jgil_nanotime(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * jgil_runtime.c -- the native half of the jgil lock.
+ *
+ * What lives here: the shared lock state (one cache line for the owner word,
+ * one for the flags), the API table that extensions import, and the slow
+ * paths.  The fast paths are inline in jgil.h and never come here.
+ *
+ * Every slow path is an upcall into org.jgil.GilRuntime, where the scheduling
+ * policy decides who runs next.  That costs about 60 ns, paid only when the
+ * lock is contended, in checked mode, or for native-thread attach -- never on
+ * an uncontended release/re-take.
+ *
+ * Threads that are not attached to the JVM cannot call into Java at all, so
+ * jgil_ensure() attaches them (as daemons, so that a native thread never keeps
+ * the JVM alive) and jgil_release() detaches what it attached.
+ */
+#include <string.h>
+
+#include "jgil.h"
+#include "jgil_internal.h"
+#include "org_jgil_GilRuntime.h"
+
+JGIL_DEFINE_API
+
+static jgil_state runtime_state __attribute__((aligned(64)));
+
+static JavaVM *jvm;
+static jclass runtime_class;
+static jmethodID mid_release_from_native;
+static jmethodID mid_acquire_from_native;
+static jmethodID mid_ensure_from_native;
+static jmethodID mid_release_ensured;
+static jmethodID mid_is_held;
+static jmethodID mid_is_interrupted;
+
+/* JGIL_JNI_ENSURE bits: did ensure take the lock, did it attach the thread. */
+#define ENSURE_ACQUIRED 1
+#define ENSURE_ATTACHED 2
+
+JNIEnv *jgil_env(void)
+{
+    JNIEnv *env = NULL;
+    if (jvm == NULL || (*jvm)->GetEnv(jvm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
+        return NULL;
+    return env;
+}
+
+/* A slow path must not run with an exception already pending: JNI forbids most
+ * calls then.  The caller's exception wins; we do nothing. */
+static JNIEnv *env_for_upcall(void)
+{
+    JNIEnv *env = jgil_env();
+    if (env == NULL || (*env)->ExceptionCheck(env))
+        return NULL;
+    return env;
+}
+
+static jgil_tstate save_thread_slow(const char *site)
+{
+    JNIEnv *env = env_for_upcall();
+    if (env == NULL)
+        return 0;
+    jlong tid = (*env)->CallStaticLongMethod(env, runtime_class, mid_release_from_native,
+                                             (jlong)(intptr_t)site);
+    return (*env)->ExceptionCheck(env) ? 0 : tid;
+}
+
+static void restore_thread_slow(jgil_tstate saved, const char *site)
+{
+    JNIEnv *env = env_for_upcall();
+    if (env == NULL)
+        return;
+    (*env)->CallStaticVoidMethod(env, runtime_class, mid_acquire_from_native,
+                                 (jlong)saved, (jlong)(intptr_t)site);
+}
+
+static jgil_gilstate ensure(void)
+{
+    JNIEnv *env = jgil_env();
+    int result = 0;
+    if (env == NULL) {
+        if (jvm == NULL)
+            return JGIL_ENSURE_FAILED;
+        JavaVMAttachArgs args = { JNI_VERSION_1_8, "jgil-native", NULL };
+        if ((*jvm)->AttachCurrentThreadAsDaemon(jvm, (void **)&env, &args) != JNI_OK)
+            return JGIL_ENSURE_FAILED;
+        result |= ENSURE_ATTACHED;
+    }
+    if ((*env)->ExceptionCheck(env))
+        return JGIL_ENSURE_FAILED;
+    jboolean acquired = (*env)->CallStaticBooleanMethod(env, runtime_class, mid_ensure_from_native);
+    if ((*env)->ExceptionCheck(env)) {
+        /* Nobody above a native thread could catch it: report and fail. */
+        (*env)->ExceptionDescribe(env);
+        (*env)->ExceptionClear(env);
+        if (result & ENSURE_ATTACHED)
+            (*jvm)->DetachCurrentThread(jvm);
+        return JGIL_ENSURE_FAILED;
+    }
+    if (acquired)
+        result |= ENSURE_ACQUIRED;
+    return result;
+}
+
+static void release(jgil_gilstate st)
+{
+    if (st < 0)
+        return;
+    JNIEnv *env = jgil_env();
+    if (env == NULL)
+        return;
+    if (st & ENSURE_ACQUIRED)
+        (*env)->CallStaticVoidMethod(env, runtime_class, mid_release_ensured);
+    if (st & ENSURE_ATTACHED) {
+        if ((*env)->ExceptionCheck(env)) {
+            (*env)->ExceptionDescribe(env);
+            (*env)->ExceptionClear(env);
+        }
+        (*jvm)->DetachCurrentThread(jvm);
+    }
+}
+
+static int check(void)
+{
+    JNIEnv *env = env_for_upcall();
+    if (env == NULL)
+        return 0;
+    jboolean held = (*env)->CallStaticBooleanMethod(env, runtime_class, mid_is_held);
+    return !(*env)->ExceptionCheck(env) && held;
+}
+
+static int cancelled(void)
+{
+    JNIEnv *env = env_for_upcall();
+    if (env == NULL)
+        return 0;
+    jboolean interrupted = (*env)->CallStaticBooleanMethod(env, runtime_class, mid_is_interrupted);
+    return !(*env)->ExceptionCheck(env) && interrupted;
+}
+
+static const jgil_api runtime_api = {
+    JGIL_ABI_VERSION,
+    sizeof(jgil_api),
+    &runtime_state,
+    save_thread_slow,
+    restore_thread_slow,
+    ensure,
+    release,
+    check,
+    cancelled,
+};
+
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+    (void)reserved;
+    jvm = vm;
+    jgil_api_ptr = &runtime_api;
+    return JNI_VERSION_1_8;
+}
+
+static jmethodID static_method(JNIEnv *env, jclass cls, const char *name, const char *sig)
+{
+    return (*env)->GetStaticMethodID(env, cls, name, sig);
+}
+
+JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_init(JNIEnv *env, jclass cls)
+{
+    runtime_class = (*env)->NewGlobalRef(env, cls);
+    if (runtime_class == NULL)
+        return;
+    if (!(mid_release_from_native = static_method(env, cls, "releaseFromNative", "(J)J"))
+        || !(mid_acquire_from_native = static_method(env, cls, "acquireFromNative", "(JJ)V"))
+        || !(mid_ensure_from_native = static_method(env, cls, "ensureFromNative", "()Z"))
+        || !(mid_release_ensured = static_method(env, cls, "releaseEnsured", "()V"))
+        || !(mid_is_held = static_method(env, cls, "isHeldFromNative", "()Z"))
+        || !(mid_is_interrupted = static_method(env, cls, "isInterruptedFromNative", "()Z")))
+        return; /* NoSuchMethodError pending */
+}
+
+JNIEXPORT jobject JNICALL Java_org_jgil_GilRuntime_stateBuffer(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    return (*env)->NewDirectByteBuffer(env, &runtime_state, sizeof runtime_state);
+}
+
+JNIEXPORT jlong JNICALL Java_org_jgil_GilRuntime_apiAddress0(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+    return (jlong)(intptr_t)&runtime_api;
+}
+
+JNIEXPORT jstring JNICALL Java_org_jgil_GilRuntime_siteName(JNIEnv *env, jclass cls, jlong site)
+{
+    (void)cls;
+    const char *name = (const char *)(intptr_t)site;
+    return name == NULL ? NULL : (*env)->NewStringUTF(env, name);
+}

@@ -1,0 +1,143 @@
+/*
+ * jni_probe.c -- org.jgil.NativeProbe: the smallest native calls there are,
+ * for measuring what the lock costs and for proving when calls overlap.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "jgil.h"
+#include "jgil_internal.h"
+#include "org_jgil_NativeProbe.h"
+
+JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_noop(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+}
+
+JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_noopReleased(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+    JGIL_BEGIN_ALLOW_THREADS
+    JGIL_END_ALLOW_THREADS
+}
+
+/* Busy-wait for `nanos`, reading the clock; the clock keeps the loop honest
+ * whatever the CPU's speed. */
+static int64_t spin_until(int64_t start, int64_t nanos)
+{
+    int64_t now;
+    do {
+        now = jgil_nanotime();
+    } while (now - start < nanos);
+    return now;
+}
+
+JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_spin(JNIEnv *env, jclass cls, jlong nanos,
+                                                      jboolean release, jlongArray interval)
+{
+    (void)cls;
+    if (nanos < 0) {
+        jgil_throw(env, "java/lang/IllegalArgumentException", "nanos must be >= 0, got %lld",
+                   (long long)nanos);
+        return;
+    }
+    if (interval != NULL && (*env)->GetArrayLength(env, interval) < 2) {
+        jgil_throw(env, "java/lang/IllegalArgumentException",
+                   "interval must have room for a start and an end (length >= 2)");
+        return;
+    }
+    jlong times[2];
+    if (release) {
+        JGIL_BEGIN_ALLOW_THREADS
+        times[0] = jgil_nanotime();
+        times[1] = spin_until(times[0], nanos);
+        JGIL_END_ALLOW_THREADS
+    } else {
+        times[0] = jgil_nanotime();
+        times[1] = spin_until(times[0], nanos);
+    }
+    if (interval != NULL)
+        (*env)->SetLongArrayRegion(env, interval, 0, 2, times);
+}
+
+/* ---- a thread born in native code calls managed code (jgil_ensure) ---- */
+
+struct native_job {
+    jobject action;      /* global ref to the Runnable */
+    jthrowable error;    /* global ref to what run() threw, if anything */
+    int flags;           /* PROBE_* bits observed on the native thread */
+};
+
+#define PROBE_HELD_BEFORE_ENSURE  1
+#define PROBE_HELD_INSIDE         2
+#define PROBE_INNER_ACQUIRED      4
+#define PROBE_HELD_AFTER_INNER    8
+#define PROBE_ENSURE_FAILED      16
+
+static void *native_thread_main(void *arg)
+{
+    struct native_job *job = arg;
+    if (jgil_check())
+        job->flags |= PROBE_HELD_BEFORE_ENSURE;
+    jgil_gilstate outer = jgil_ensure();
+    if (outer < 0) {
+        job->flags |= PROBE_ENSURE_FAILED;
+        return NULL;
+    }
+    jgil_gilstate inner = jgil_ensure(); /* nested: must not take it again */
+    if (inner & 1)
+        job->flags |= PROBE_INNER_ACQUIRED;
+    if (jgil_check())
+        job->flags |= PROBE_HELD_INSIDE;
+
+    JNIEnv *env = jgil_env();
+    jclass runnable = (*env)->GetObjectClass(env, job->action);
+    jmethodID run = (*env)->GetMethodID(env, runnable, "run", "()V");
+    if (run != NULL)
+        (*env)->CallVoidMethod(env, job->action, run);
+    jthrowable thrown = (*env)->ExceptionOccurred(env);
+    if (thrown != NULL) {
+        (*env)->ExceptionClear(env);
+        job->error = (*env)->NewGlobalRef(env, thrown);
+        (*env)->DeleteLocalRef(env, thrown);
+    }
+    (*env)->DeleteLocalRef(env, runnable);
+
+    jgil_release(inner);
+    if (jgil_check())
+        job->flags |= PROBE_HELD_AFTER_INNER;
+    jgil_release(outer);
+    return NULL;
+}
+
+JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_runOnNativeThread(JNIEnv *env, jclass cls,
+                                                                   jobject action)
+{
+    (void)cls;
+    if (action == NULL) {
+        jgil_throw(env, "java/lang/NullPointerException", "action");
+        return 0;
+    }
+    struct native_job job = { (*env)->NewGlobalRef(env, action), NULL, 0 };
+    if (job.action == NULL)
+        return 0;
+    pthread_t thread;
+    int rc;
+    /* The new thread needs the lock that this one holds: give it up while we wait. */
+    JGIL_BEGIN_ALLOW_THREADS
+    rc = pthread_create(&thread, NULL, native_thread_main, &job);
+    if (rc == 0)
+        pthread_join(thread, NULL);
+    JGIL_END_ALLOW_THREADS
+    (*env)->DeleteGlobalRef(env, job.action);
+    if (rc != 0) {
+        jgil_throw(env, "java/lang/IllegalStateException", "pthread_create failed: %s", strerror(rc));
+        return 0;
+    }
+    if (job.error != NULL) {
+        if (!(*env)->ExceptionCheck(env))
+            (*env)->Throw(env, job.error);
+        (*env)->DeleteGlobalRef(env, job.error);
+    }
+    return job.flags;
+}

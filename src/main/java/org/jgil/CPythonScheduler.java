@@ -1,0 +1,123 @@
+package org.jgil;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * CPython 3.2+'s rule ({@code Python/ceval_gil.c}): a waiter waits one switch interval; if the
+ * lock changed hands in the meantime it waits again, otherwise it sets the drop request. The
+ * holder sees the request at its next {@link Gil#checkpoint()}, gives the lock up and, with forced
+ * switching, waits until another thread really took it before it queues again. Without that last
+ * step the releasing thread, still on its core, usually wins the lock back at once.
+ */
+final class CPythonScheduler extends Scheduler {
+    private final ReentrantLock mutex = new ReentrantLock();
+    private final Condition lockFreed = mutex.newCondition();
+    private final Condition switched = mutex.newCondition();
+    private int waiters; // guarded by mutex
+    private long switchNumber; // guarded by mutex; counts changes of owner through this path
+
+    @Override
+    String name() {
+        return "cpython";
+    }
+
+    @Override
+    void acquire(long tid, boolean returning) {
+        mutex.lock();
+        try {
+            acquireLocked(tid);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    void release(long tid) {
+        mutex.lock();
+        try {
+            releaseLocked();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    void yieldToWaiter(long tid) {
+        mutex.lock();
+        try {
+            if (waiters == 0) {
+                LockWord.setDropRequest(false);
+                return;
+            }
+            long seen = switchNumber;
+            releaseLocked();
+            boolean interrupted = false;
+            while (switchNumber == seen && waiters > 0) {
+                try {
+                    switched.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            acquireLocked(tid);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private void acquireLocked(long tid) {
+        waiters++;
+        LockWord.setWaiters();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                long word = LockWord.get();
+                long owner = LockWord.owner(word);
+                if (owner == 0) {
+                    // Keep the WAITERS bit while we still count ourselves; cleared below if we were last.
+                    if (LockWord.compareAndSet(word, tid | LockWord.WAITERS)) {
+                        break;
+                    }
+                    continue;
+                }
+                long seen = switchNumber;
+                long left;
+                try {
+                    left = lockFreed.awaitNanos(switchIntervalNanos());
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    continue;
+                }
+                if (left <= 0 && switchNumber == seen && LockWord.owner(LockWord.get()) == owner) {
+                    LockWord.setDropRequest(true);
+                    DeadOwners.recoverIfDead(owner);
+                }
+            }
+        } finally {
+            waiters--;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (waiters == 0) {
+            LockWord.compareAndSet(tid | LockWord.WAITERS, tid);
+        }
+        switchNumber++;
+        LockWord.setDropRequest(false);
+        switched.signalAll();
+    }
+
+    private void releaseLocked() {
+        while (true) {
+            long word = LockWord.get();
+            if (LockWord.compareAndSet(word, waiters > 0 ? LockWord.WAITERS : 0)) {
+                break;
+            }
+        }
+        lockFreed.signal();
+    }
+}

@@ -1,0 +1,220 @@
+package org.jgil;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process-wide global lock that serializes managed code, as CPython's GIL serializes bytecode.
+ *
+ * <p>A thread runs managed code only while it holds the lock. Native kernels give it up around
+ * their work with {@code JGIL_BEGIN_ALLOW_THREADS}/{@code JGIL_END_ALLOW_THREADS} (see
+ * {@code jgil.h}), Java code with {@link #allowThreads()}; both re-take it afterwards. Managed
+ * code that runs long calls {@link #checkpoint()} at safe points so that waiting threads get their
+ * turn.
+ *
+ * <h2>Three ways to hold the lock</h2>
+ * <ul>
+ *   <li>{@link #acquire()}/{@link #release()}: the plain pair. Not reentrant: acquiring a lock the
+ *       thread already holds, or releasing one it does not hold, throws
+ *       {@link IllegalStateException}.
+ *   <li>{@link #ensure()}: for code that may or may not hold the lock already, like
+ *       {@code PyGILState_Ensure}. It takes the lock only if the thread does not hold it, and the
+ *       returned handle's {@code close()} gives back only what that call took. Handles nest and
+ *       must be closed in reverse order of creation, by the thread that made them.
+ *   <li>{@link #run(Runnable)}/{@link #call(Supplier)}: {@code ensure()} around a lambda.
+ * </ul>
+ *
+ * <h2>Cost</h2>
+ * While nobody waits, taking and giving back the lock is one compare-and-swap each, in Java and in
+ * C alike, on a word of native memory both sides share. Only a failed CAS reaches the
+ * {@link Scheduler}, which parks, wakes and decides who goes next.
+ */
+public final class Gil {
+    private static final Logger LOG = LoggerFactory.getLogger(Gil.class);
+
+    static final Scheduler SCHEDULER;
+
+    static {
+        GilRuntime.ensureLoaded();
+        SCHEDULER = Scheduler.fromSystemProperties();
+        LockWord.setChecked(Boolean.getBoolean("jgil.checked"));
+        LOG.debug("jgil: policy {}, switch interval {} us, checked mode {}, library from {}",
+                SCHEDULER.name(), SCHEDULER.switchIntervalNanos() / 1000, LockWord.checked(),
+                NativeLibrary.origin());
+    }
+
+    private Gil() {}
+
+    /**
+     * Takes the lock, waiting as long as it takes. The wait cannot be interrupted; the thread's
+     * interrupt status is kept.
+     *
+     * @throws IllegalStateException if the calling thread already holds the lock
+     */
+    public static void acquire() {
+        long tid = currentThreadId();
+        if (!LockWord.compareAndSet(0, tid)) {
+            acquireSlow(tid, false);
+        }
+    }
+
+    /**
+     * Gives the lock back.
+     *
+     * @throws IllegalStateException if the calling thread does not hold the lock
+     */
+    public static void release() {
+        long tid = currentThreadId();
+        if (!LockWord.compareAndSet(tid, 0)) {
+            releaseSlow(tid, "Gil.release()");
+        }
+    }
+
+    /** True if the calling thread holds the lock. */
+    public static boolean isHeldByCurrentThread() {
+        return LockWord.owner(LockWord.get()) == currentThreadId();
+    }
+
+    /**
+     * Takes the lock unless the calling thread already holds it. Close the handle (ideally with
+     * try-with-resources) to give back what this call took:
+     *
+     * <pre>{@code
+     * try (Ensured gil = Gil.ensure()) {
+     *     counter++;            // managed state
+     * }
+     * }</pre>
+     */
+    public static Ensured ensure() {
+        long tid = currentThreadId();
+        boolean acquired = LockWord.owner(LockWord.get()) != tid;
+        if (acquired && !LockWord.compareAndSet(0, tid)) {
+            SCHEDULER.acquire(tid, false);
+        }
+        return Ensured.open(tid, acquired);
+    }
+
+    /** Runs {@code action} holding the lock; reentrant, like {@link #ensure()}. */
+    public static void run(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        try (Ensured gil = ensure()) {
+            action.run();
+        }
+    }
+
+    /** Runs {@code action} holding the lock and returns its result; reentrant, like {@link #ensure()}. */
+    public static <T> T call(Supplier<T> action) {
+        Objects.requireNonNull(action, "action");
+        try (Ensured gil = ensure()) {
+            return action.get();
+        }
+    }
+
+    /**
+     * Gives the lock up until the returned handle is closed: Java's {@code with nogil:}. The code
+     * inside must not touch managed state. Sections do not nest.
+     *
+     * <pre>{@code
+     * try (Released nogil = Gil.allowThreads()) {
+     *     checksum = crc32(bytes);   // pure computation, runs in parallel
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException if the calling thread does not hold the lock
+     */
+    public static Released allowThreads() {
+        long tid = currentThreadId();
+        if (!LockWord.compareAndSet(tid, 0)) {
+            releaseSlow(tid, "Gil.allowThreads()");
+        }
+        return new Released(tid);
+    }
+
+    /** Runs {@code action} with the lock given up, then takes it back. */
+    public static void allowThreads(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        try (Released nogil = allowThreads()) {
+            action.run();
+        }
+    }
+
+    /** Runs {@code action} with the lock given up, takes it back, and returns the result. */
+    public static <T> T allowThreads(Supplier<T> action) {
+        Objects.requireNonNull(action, "action");
+        try (Released nogil = allowThreads()) {
+            return action.get();
+        }
+    }
+
+    /**
+     * A safe point in managed code. If another thread has asked for the lock and waited one switch
+     * interval, the caller gives the lock up, waits until another thread has taken it, and queues
+     * for it again. Otherwise this is one memory read.
+     *
+     * @throws IllegalStateException if the lock is requested and the calling thread does not hold it
+     */
+    public static void checkpoint() {
+        if (LockWord.dropRequested()) {
+            yieldSlow();
+        }
+    }
+
+    /** How long a waiter waits before it asks the holder to give the lock up. */
+    public static Duration switchInterval() {
+        return Duration.ofNanos(SCHEDULER.switchIntervalNanos());
+    }
+
+    /**
+     * Sets the switch interval, like {@code sys.setswitchinterval}. Also settable at start with
+     * {@code -Djgil.switchInterval=5ms}.
+     */
+    public static void setSwitchInterval(Duration interval) {
+        SCHEDULER.setSwitchInterval(Objects.requireNonNull(interval, "interval"));
+    }
+
+    /** The scheduling policy in force, as named by {@code -Djgil.policy}. */
+    public static String policy() {
+        return SCHEDULER.name();
+    }
+
+    /** True when the process runs in checked mode ({@code -Djgil.checked=true}). */
+    public static boolean isChecked() {
+        return LockWord.checked();
+    }
+
+    static long currentThreadId() {
+        return Thread.currentThread().getId();
+    }
+
+    static void acquireSlow(long tid, boolean returning) {
+        if (LockWord.owner(LockWord.get()) == tid) {
+            throw new IllegalStateException("the current thread (" + Thread.currentThread().getName()
+                    + ") already holds the GIL; use Gil.ensure() or Gil.run() where code may run "
+                    + "with or without it");
+        }
+        SCHEDULER.acquire(tid, returning);
+    }
+
+    static void releaseSlow(long tid, String what) {
+        long owner = LockWord.owner(LockWord.get());
+        if (owner != tid) {
+            throw new IllegalStateException(what + " in thread " + Thread.currentThread().getName()
+                    + ", which does not hold the GIL (" + (owner == 0 ? "nobody holds it"
+                    : "thread id " + owner + " holds it") + "); take it first with Gil.acquire(), "
+                    + "Gil.ensure() or Gil.run()");
+        }
+        SCHEDULER.release(tid);
+    }
+
+    private static void yieldSlow() {
+        long tid = currentThreadId();
+        if (LockWord.owner(LockWord.get()) != tid) {
+            throw new IllegalStateException("Gil.checkpoint() in thread " + Thread.currentThread().getName()
+                    + ", which does not hold the GIL; checkpoints belong in managed code");
+        }
+        SCHEDULER.yieldToWaiter(tid);
+    }
+}
