@@ -35,7 +35,6 @@
 #ifndef JGIL_H
 #define JGIL_H
 
-#include <errno.h>
 #include <stdint.h>
 #include <jni.h>
 
@@ -156,26 +155,17 @@ static inline int jgil_check(void) { return jgil_api_ptr->check(); }
 /* Nonzero once the Java thread that made this call was interrupted. */
 static inline int jgil_cancelled(void) { return jgil_api_ptr->cancelled(); }
 
-/* The block macros keep errno across the lock operations, as CPython does. */
+/* The block macros keep errno across the lock operations, as CPython's do: the
+ * fast path never touches it, and the slow paths in the runtime restore it. */
 #define JGIL_BEGIN_ALLOW_THREADS_NAMED(name) \
     { \
-        jgil_tstate _jgil_save; \
         const char *_jgil_site = (name); \
-        { int _jgil_errno = errno; \
-          _jgil_save = jgil_save_thread_at(_jgil_site); \
-          errno = _jgil_errno; }
+        jgil_tstate _jgil_save = jgil_save_thread_at(_jgil_site);
 
 #define JGIL_BEGIN_ALLOW_THREADS JGIL_BEGIN_ALLOW_THREADS_NAMED(__func__)
 
-#define JGIL_BLOCK_THREADS \
-        { int _jgil_errno = errno; \
-          jgil_restore_thread_at(_jgil_save, _jgil_site); \
-          errno = _jgil_errno; }
-
-#define JGIL_UNBLOCK_THREADS \
-        { int _jgil_errno = errno; \
-          _jgil_save = jgil_save_thread_at(_jgil_site); \
-          errno = _jgil_errno; }
+#define JGIL_BLOCK_THREADS   jgil_restore_thread_at(_jgil_save, _jgil_site);
+#define JGIL_UNBLOCK_THREADS _jgil_save = jgil_save_thread_at(_jgil_site);
 
 #define JGIL_END_ALLOW_THREADS \
         JGIL_BLOCK_THREADS \

@@ -14,6 +14,7 @@
  * jgil_ensure() attaches them (as daemons, so that a native thread never keeps
  * the JVM alive) and jgil_release() detaches what it attached.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "jgil.h"
@@ -55,23 +56,31 @@ static JNIEnv *env_for_upcall(void)
     return env;
 }
 
+/* The slow paths keep errno: the kernel around them may be reporting a
+ * failure through it, and a JVM upcall may clobber it. */
 static jgil_tstate save_thread_slow(const char *site)
 {
+    int saved_errno = errno;
+    jlong tid = 0;
     JNIEnv *env = env_for_upcall();
-    if (env == NULL)
-        return 0;
-    jlong tid = (*env)->CallStaticLongMethod(env, runtime_class, mid_release_from_native,
-                                             (jlong)(intptr_t)site);
-    return (*env)->ExceptionCheck(env) ? 0 : tid;
+    if (env != NULL) {
+        tid = (*env)->CallStaticLongMethod(env, runtime_class, mid_release_from_native,
+                                           (jlong)(intptr_t)site);
+        if ((*env)->ExceptionCheck(env))
+            tid = 0;
+    }
+    errno = saved_errno;
+    return tid;
 }
 
 static void restore_thread_slow(jgil_tstate saved, const char *site)
 {
+    int saved_errno = errno;
     JNIEnv *env = env_for_upcall();
-    if (env == NULL)
-        return;
-    (*env)->CallStaticVoidMethod(env, runtime_class, mid_acquire_from_native,
-                                 (jlong)saved, (jlong)(intptr_t)site);
+    if (env != NULL)
+        (*env)->CallStaticVoidMethod(env, runtime_class, mid_acquire_from_native,
+                                     (jlong)saved, (jlong)(intptr_t)site);
+    errno = saved_errno;
 }
 
 static jgil_gilstate ensure(void)
