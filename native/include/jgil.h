@@ -54,11 +54,18 @@ typedef struct jgil_state {
     int64_t owner;                 /* offset 0: owner tid | WAITERS bit */
     char pad0[56];
     int32_t drop_request;          /* offset 64: a waiter asks the holder to yield */
-    int32_t checked;               /* offset 68: checked mode: every call takes the slow path */
+    int32_t slow_flags;            /* offset 68: JGIL_SLOW_*: nonzero sends every call to the slow path */
     int32_t stats;                 /* offset 72: statistics on */
     int32_t reserved;
     char pad1[48];
 } jgil_state;
+
+/* Why every release/re-take must take the slow path. */
+#define JGIL_SLOW_CHECKED  1       /* checked mode: verify each call, report misuse */
+#define JGIL_SLOW_NOLOCK   2       /* policy "none": there is no lock to give up */
+
+/* What jgil_save_thread returns under policy "none": nothing to re-take. */
+#define JGIL_TSTATE_NOLOCK ((jgil_tstate)-1)
 
 /* Saved by jgil_save_thread, given back to jgil_restore_thread. */
 typedef int64_t jgil_tstate;
@@ -72,7 +79,7 @@ typedef struct jgil_api {
     uint32_t abi_version;
     uint32_t size;
     jgil_state *state;
-    /* Slow paths: a failed CAS or checked mode lands here. */
+    /* Slow paths: a failed CAS or nonzero slow_flags lands here. */
     jgil_tstate (*save_thread_slow)(const char *site);
     void (*restore_thread_slow)(jgil_tstate saved, const char *site);
     /* Foreign (native) threads; PyGILState_Ensure/Release/Check. */
@@ -122,7 +129,7 @@ static inline jgil_tstate jgil_save_thread_at(const char *site)
 {
     jgil_state *s = jgil_api_ptr->state;
     int64_t w = __atomic_load_n(&s->owner, __ATOMIC_RELAXED);
-    if (__builtin_expect(__atomic_load_n(&s->checked, __ATOMIC_RELAXED) == 0 && w > 0 && (w & JGIL_WAITERS_BIT) == 0, 1)
+    if (__builtin_expect(__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) == 0 && w > 0 && (w & JGIL_WAITERS_BIT) == 0, 1)
         && __atomic_compare_exchange_n(&s->owner, &w, 0, 0,
                                        __ATOMIC_RELEASE, __ATOMIC_RELAXED))
         return w;
@@ -134,7 +141,7 @@ static inline void jgil_restore_thread_at(jgil_tstate saved, const char *site)
 {
     jgil_state *s = jgil_api_ptr->state;
     int64_t expected = 0;
-    if (__builtin_expect(__atomic_load_n(&s->checked, __ATOMIC_RELAXED) == 0 && saved > 0, 1)
+    if (__builtin_expect(__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) == 0 && saved > 0, 1)
         && __atomic_compare_exchange_n(&s->owner, &expected, saved, 0,
                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
         return;

@@ -58,8 +58,15 @@ static JNIEnv *env_for_upcall(void)
 
 /* The slow paths keep errno: the kernel around them may be reporting a
  * failure through it, and a JVM upcall may clobber it. */
+static int lock_disabled(void)
+{
+    return __atomic_load_n(&runtime_state.slow_flags, __ATOMIC_RELAXED) & JGIL_SLOW_NOLOCK;
+}
+
 static jgil_tstate save_thread_slow(const char *site)
 {
+    if (lock_disabled())
+        return JGIL_TSTATE_NOLOCK;
     int saved_errno = errno;
     jlong tid = 0;
     JNIEnv *env = env_for_upcall();
@@ -75,6 +82,8 @@ static jgil_tstate save_thread_slow(const char *site)
 
 static void restore_thread_slow(jgil_tstate saved, const char *site)
 {
+    if (saved == JGIL_TSTATE_NOLOCK && lock_disabled())
+        return;
     int saved_errno = errno;
     JNIEnv *env = env_for_upcall();
     if (env != NULL)

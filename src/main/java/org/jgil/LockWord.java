@@ -21,7 +21,9 @@ final class LockWord {
     // Offsets into jgil_state; keep in sync with native/include/jgil.h.
     private static final int OWNER = 0;
     private static final int DROP_REQUEST = 64;
-    private static final int CHECKED = 68;
+    private static final int SLOW_FLAGS = 68;
+    static final int SLOW_CHECKED = 1; // JGIL_SLOW_CHECKED
+    static final int SLOW_NOLOCK = 2; // JGIL_SLOW_NOLOCK
     private static final int STATS = 72;
 
     private static final VarHandle LONGS =
@@ -59,11 +61,23 @@ final class LockWord {
     }
 
     static boolean checked() {
-        return (int) INTS.getOpaque(STATE, CHECKED) != 0;
+        return ((int) INTS.getOpaque(STATE, SLOW_FLAGS) & SLOW_CHECKED) != 0;
     }
 
     static void setChecked(boolean on) {
-        INTS.setVolatile(STATE, CHECKED, on ? 1 : 0);
+        setSlowFlag(SLOW_CHECKED, on);
+    }
+
+    static void setNoLock(boolean on) {
+        setSlowFlag(SLOW_NOLOCK, on);
+    }
+
+    private static void setSlowFlag(int flag, boolean on) {
+        if (on) {
+            INTS.getAndBitwiseOr(STATE, SLOW_FLAGS, flag);
+        } else {
+            INTS.getAndBitwiseAnd(STATE, SLOW_FLAGS, ~flag);
+        }
     }
 
     static void setStats(boolean on) {
