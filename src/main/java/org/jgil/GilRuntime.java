@@ -56,7 +56,7 @@ final class GilRuntime {
                     + "BEGIN/END blocks");
         }
         if (!LockWord.compareAndSet(tid, 0)) {
-            Gil.SCHEDULER.release(tid);
+            Gil.scheduler().release(tid);
         }
         return tid;
     }
@@ -77,7 +77,7 @@ final class GilRuntime {
                     + ": this thread already holds the GIL (END twice, or BLOCK without UNBLOCK)");
         }
         if (!LockWord.compareAndSet(0, tid)) {
-            Gil.SCHEDULER.acquire(tid, true);
+            Gil.scheduler().acquire(tid, true);
         }
     }
 
@@ -88,7 +88,7 @@ final class GilRuntime {
             return false;
         }
         if (!LockWord.compareAndSet(0, tid)) {
-            Gil.SCHEDULER.acquire(tid, false);
+            Gil.scheduler().acquire(tid, false);
         }
         return true;
     }
