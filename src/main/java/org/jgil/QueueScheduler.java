@@ -158,6 +158,7 @@ final class QueueScheduler extends Scheduler {
         }
         mutex.lock();
         try {
+            counters.wokeUp(false); // handed over directly: nobody can have re-taken it
             counters.waited(me.tid, System.nanoTime() - me.since);
         } finally {
             mutex.unlock();

@@ -48,7 +48,7 @@ class PolicyTest {
                         most.accumulateAndGet(inside.incrementAndGet(), Math::max);
                         counter++;
                         inside.decrementAndGet();
-                        if (read % 7 == 0) {
+                        if (counter % 7 == 0) {
                             NativeProbe.spin(1_000, true, null);
                         }
                     });
