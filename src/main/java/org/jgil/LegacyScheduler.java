@@ -9,7 +9,9 @@ import java.util.concurrent.locks.Condition;
  * a waiter, but on a multicore machine the releaser is still running on its core while the waiter
  * is only being scheduled, so the releaser usually takes the lock back first: the woken waiter
  * finds it re-taken and sleeps again (priority inversion; David Beazley, "Understanding the
- * GIL"). {@link GilStats#wakeupsFoundTaken()} counts exactly that.
+ * GIL"). Here {@link GilStats#wakeups()} counts the releases that woke a waiter and
+ * {@link GilStats#wakeupsFoundTaken()} those after which the releaser had the lock back before any
+ * waiter got in.
  */
 final class LegacyScheduler extends Scheduler {
     static final int DEFAULT_TICKS = 100;
@@ -19,6 +21,7 @@ final class LegacyScheduler extends Scheduler {
     private final int ticksPerSwitch;
     private final Condition lockFreed = mutex.newCondition();
     private int waiters; // guarded by mutex
+    private long switchNumber; // guarded by mutex: lock taken by a thread that had to wait
     private int ticks; // touched only by the holder, at checkpoints
 
     LegacyScheduler(int ticksPerSwitch) {
@@ -66,9 +69,7 @@ final class LegacyScheduler extends Scheduler {
                         interrupted = true;
                         continue;
                     }
-                    if (left > 0) {
-                        counters.wokeUp(LockWord.owner(LockWord.get()) != 0);
-                    } else {
+                    if (left <= 0) {
                         freeIfOwnerDead(owner);
                     }
                 }
@@ -79,6 +80,7 @@ final class LegacyScheduler extends Scheduler {
                 LockWord.compareAndSet(tid | LockWord.WAITERS, tid);
             }
             if (waited) {
+                switchNumber++;
                 counters.handoffs++;
                 counters.waited(tid, System.nanoTime() - start);
             }
@@ -115,7 +117,23 @@ final class LegacyScheduler extends Scheduler {
         if ((LockWord.get() & LockWord.WAITERS) == 0) {
             return; // nobody to let in: Python 2 still released, but it changes nothing here
         }
+        long seen = switchNumber();
         release(tid);
         acquire(tid, false); // straight back in the queue: no handoff, no waiting for a switch
+        mutex.lock();
+        try {
+            counters.wokeUp(switchNumber == seen);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private long switchNumber() {
+        mutex.lock();
+        try {
+            return switchNumber;
+        } finally {
+            mutex.unlock();
+        }
     }
 }
