@@ -183,6 +183,16 @@ public final class Gil {
         scheduler.setSwitchInterval(Objects.requireNonNull(interval, "interval"));
     }
 
+    /**
+     * Sets the switch interval from text such as {@code 5ms}, {@code 200us} or {@code 0.01s}, the
+     * form {@code -Djgil.switchInterval} takes.
+     *
+     * @throws IllegalArgumentException if the text is not such a duration, or not positive
+     */
+    public static void setSwitchInterval(String interval) {
+        setSwitchInterval(Scheduler.parseInterval(Objects.requireNonNull(interval, "interval")));
+    }
+
     /** The scheduling policy in force, as named by {@code -Djgil.policy}. */
     public static String policy() {
         return scheduler.name();
