@@ -1,0 +1,589 @@
+/*
+ * test_native.c -- libjgil's own C (jgil_runtime.c, jni_probe.c, the kernels)
+ * against the fake JVM of fake_jvm.c, under ASan/UBSan.
+ *
+ *   test_native runtime   slow paths, checked mode, no-lock, ensure/release on native threads, shutdown
+ *   test_native kernels   every kernel, every ISA level, array and direct forms, ranges with canaries
+ *   test_native badargs   the C-side argument checks: bad sizes and ranges throw, write nothing
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "check.h"
+#include "fake_jvm.h"
+#include "jgil.h"
+
+long checks_passed;
+
+/* ---- the natives under test (their headers come from javac -h, or are stubs) ---- */
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved);
+JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_init(JNIEnv *env, jclass cls);
+JNIEXPORT jobject JNICALL Java_org_jgil_GilRuntime_stateBuffer(JNIEnv *env, jclass cls);
+JNIEXPORT jstring JNICALL Java_org_jgil_GilRuntime_siteName(JNIEnv *env, jclass cls, jlong site);
+JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_noopReleased(JNIEnv *env, jclass cls);
+JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_spin(JNIEnv *env, jclass cls, jlong nanos, jboolean release,
+                                                      jlongArray interval);
+JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_runOnNativeThread(JNIEnv *env, jclass cls, jobject action);
+#define K(name) Java_org_jgil_kernels_KernelNative_##name
+JNIEXPORT jint JNICALL K(bestIsa)(JNIEnv *env, jclass cls);
+JNIEXPORT jint JNICALL K(setIsa)(JNIEnv *env, jclass cls, jint level);
+JNIEXPORT jstring JNICALL K(cpuFeatures)(JNIEnv *env, jclass cls);
+JNIEXPORT jstring JNICALL K(gemmVariant)(JNIEnv *env, jclass cls);
+JNIEXPORT jdouble JNICALL K(dot)(JNIEnv *env, jclass cls, jobject x, jint xoff, jobject y, jint yoff, jint n,
+                                 jboolean direct, jboolean release);
+JNIEXPORT jdouble JNICALL K(sum)(JNIEnv *env, jclass cls, jobject x, jint xoff, jint n, jboolean direct,
+                                 jboolean release);
+JNIEXPORT void JNICALL K(axpy)(JNIEnv *env, jclass cls, jdouble a, jobject x, jint xoff, jobject y, jint yoff,
+                               jint n, jboolean direct, jboolean release);
+JNIEXPORT void JNICALL K(gemm)(JNIEnv *env, jclass cls, jint m, jint n, jint k, jobject a, jint aoff, jobject b,
+                               jint boff, jobject c, jint coff, jboolean direct, jboolean release);
+JNIEXPORT jlong JNICALL K(mandelbrot)(JNIEnv *env, jclass cls, jint width, jint height, jdouble x0, jdouble y0,
+                                      jdouble dx, jdouble dy, jint max_iter, jobject out, jint off,
+                                      jboolean direct, jboolean release);
+JNIEXPORT jlong JNICALL K(montecarloPi)(JNIEnv *env, jclass cls, jlong samples, jlong seed, jboolean release);
+JNIEXPORT void JNICALL K(nbodyStep)(JNIEnv *env, jclass cls, jobject state, jint off, jint n, jdouble dt,
+                                    jboolean direct, jboolean release);
+JNIEXPORT jint JNICALL K(sieve)(JNIEnv *env, jclass cls, jint n, jboolean release);
+JNIEXPORT void JNICALL K(sleep)(JNIEnv *env, jclass cls, jlong micros, jboolean release);
+JNIEXPORT jlong JNICALL K(spinIterations)(JNIEnv *env, jclass cls, jlong micros);
+JNIEXPORT jlong JNICALL K(spin)(JNIEnv *env, jclass cls, jlong iterations, jlong seed, jboolean release);
+
+static JNIEnv *env;
+static jgil_state *state;
+
+static void expect_exception(const char *cls)
+{
+    const char *p = fake_pending();
+    CHECK_MSG(p != NULL && strcmp(p, cls) == 0, "expected %s, got %s (%s)", cls, p ? p : "nothing",
+              fake_pending_message() ? fake_pending_message() : "");
+    fake_clear();
+}
+
+static void expect_none(void)
+{
+    CHECK_MSG(fake_pending() == NULL, "unexpected %s: %s", fake_pending(), fake_pending_message());
+}
+
+static void start(void)
+{
+    env = fake_start();
+    CHECK(JNI_OnLoad(fake_vm(), NULL) == JNI_VERSION_1_8);
+    Java_org_jgil_GilRuntime_init(env, fake_class("org/jgil/GilRuntime"));
+    expect_none();
+    state = jgil_api_ptr->state;
+    CHECK(jgil_api_ptr->abi_version == JGIL_ABI_VERSION && jgil_api_ptr->size == sizeof(jgil_api));
+    /* Java's LockWord maps the same bytes: the offsets it hard-codes. */
+    CHECK(offsetof(jgil_state, owner) == 0 && offsetof(jgil_state, drop_request) == 64
+          && offsetof(jgil_state, slow_flags) == 68 && offsetof(jgil_state, stats) == 72);
+    jobject buf = Java_org_jgil_GilRuntime_stateBuffer(env, NULL);
+    CHECK((*env)->GetDirectBufferAddress(env, buf) == (void *)state);
+    CHECK((*env)->GetDirectBufferCapacity(env, buf) == (jlong)sizeof(jgil_state));
+    CHECK(Java_org_jgil_GilRuntime_siteName(env, NULL, 0) == NULL);
+    CHECK(Java_org_jgil_GilRuntime_siteName(env, NULL, (jlong)(intptr_t)"dot") != NULL);
+}
+
+/* ================================================================ runtime */
+
+static int inside;
+static long counter;
+
+static void enter_managed(void)
+{
+    CHECK(fake_gil_held());
+    CHECK(__atomic_add_fetch(&inside, 1, __ATOMIC_SEQ_CST) == 1);
+    counter++;
+    __atomic_sub_fetch(&inside, 1, __ATOMIC_SEQ_CST);
+}
+
+enum { NATIVE_THREADS = 8, NATIVE_ROUNDS = 500 };
+
+static void *native_thread(void *arg)
+{
+    (void)arg;
+    CHECK(fake_env() == NULL); /* born outside the JVM */
+    for (int i = 0; i < NATIVE_ROUNDS; i++) {
+        jgil_gilstate outer = jgil_ensure();
+        CHECK(outer >= 0);
+        CHECK(jgil_check());
+        jgil_gilstate inner = jgil_ensure();
+        CHECK(inner >= 0 && (inner & 1) == 0); /* nested: did not take it again */
+        enter_managed();
+        JGIL_BEGIN_ALLOW_THREADS
+        CHECK(!jgil_check() || 1); /* (jgil_check would need the env: allowed, no lock needed) */
+        JGIL_END_ALLOW_THREADS
+        enter_managed();
+        jgil_release(inner);
+        CHECK(jgil_check());
+        jgil_release(outer);
+        CHECK(fake_env() == NULL); /* the outer release detached what it attached */
+    }
+    return NULL;
+}
+
+static void *ensure_during_shutdown(void *arg)
+{
+    int *result = arg;
+    jgil_gilstate s = jgil_ensure();
+    *result = s;
+    jgil_release(s); /* releasing a failed ensure is a no-op */
+    return NULL;
+}
+
+static void runnable_body(void *arg)
+{
+    int *ran = arg;
+    CHECK(fake_gil_held());
+    enter_managed();
+    (*ran)++;
+}
+
+static void test_runtime(void)
+{
+    start();
+    /* Uncontended: the macros never call up. */
+    fake_gil_acquire();
+    long up = fake_upcalls();
+    errno = ERANGE;
+    for (int i = 0; i < 1000; i++)
+        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    CHECK(fake_upcalls() == up);
+    CHECK(errno == ERANGE);
+    CHECK(fake_gil_held());
+
+    /* WAITERS set: BEGIN goes to the slow path, which keeps errno. */
+    __atomic_fetch_or(&state->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    errno = EDOM;
+    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    expect_none();
+    CHECK(errno == EDOM);
+    CHECK(fake_upcalls() > up);
+    CHECK(fake_gil_held());
+    __atomic_and_fetch(&state->owner, ~JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+
+    /* Checked mode: every call goes up; BEGIN without the lock throws and END does nothing more. */
+    state->slow_flags = JGIL_SLOW_CHECKED;
+    up = fake_upcalls();
+    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    expect_none();
+    CHECK(fake_upcalls() == up + 2);
+    fake_gil_release();
+    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    expect_exception("java/lang/IllegalStateException");
+    CHECK(!fake_gil_held());
+    CHECK((state->owner & JGIL_OWNER_MASK) == 0);
+    /* A released kernel refused the same way leaves the lock as it was, nothing pinned. */
+    jobject x = fake_array(8, 16);
+    (void)K(sum)(env, NULL, x, 0, 16, JNI_FALSE, JNI_TRUE);
+    expect_exception("java/lang/IllegalStateException");
+    CHECK(fake_critical_depth() == 0);
+    state->slow_flags = 0;
+
+    /* Policy "none": no lock to give up, no upcall. */
+    state->slow_flags = JGIL_SLOW_NOLOCK;
+    up = fake_upcalls();
+    jgil_tstate t = jgil_save_thread();
+    CHECK(t == JGIL_TSTATE_NOLOCK);
+    jgil_restore_thread(t);
+    CHECK(fake_upcalls() == up);
+    state->slow_flags = 0;
+
+    /* An exception pending before the slow path: the slow path does nothing (the caller's wins). */
+    fake_gil_acquire();
+    __atomic_fetch_or(&state->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    (*env)->ThrowNew(env, fake_class("java/lang/RuntimeException"), "pending");
+    t = jgil_save_thread();
+    CHECK(t == 0);
+    jgil_restore_thread(t);
+    expect_exception("java/lang/RuntimeException");
+    CHECK(fake_gil_held());
+    __atomic_and_fetch(&state->owner, ~JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+
+    /* The probe's spin writes its interval, and refuses a short one. */
+    jobject interval = fake_array(8, 2);
+    Java_org_jgil_NativeProbe_spin(env, NULL, 1000, JNI_TRUE, interval);
+    expect_none();
+    Java_org_jgil_NativeProbe_spin(env, NULL, 0, JNI_TRUE, fake_array(8, 1));
+    expect_exception("java/lang/IllegalArgumentException");
+    Java_org_jgil_NativeProbe_spin(env, NULL, -1, JNI_FALSE, NULL);
+    expect_exception("java/lang/IllegalArgumentException");
+
+    /* Cancellation reads the thread's interrupt status. */
+    CHECK(!jgil_cancelled());
+    fake_set_interrupted(1);
+    CHECK(jgil_cancelled());
+    fake_set_interrupted(0);
+
+    /* A thread born in native code runs managed code through the probe. */
+    int ran = 0;
+    int flags = Java_org_jgil_NativeProbe_runOnNativeThread(env, NULL, fake_runnable(runnable_body, &ran));
+    expect_none();
+    CHECK(ran == 1);
+    CHECK(flags == (2 | 8)); /* HELD_INSIDE | HELD_AFTER_INNER */
+    CHECK(fake_gil_held());
+    Java_org_jgil_NativeProbe_runOnNativeThread(env, NULL, NULL);
+    expect_exception("java/lang/NullPointerException");
+
+    /* Native threads contend with this one for the lock through ensure/release. */
+    pthread_t th[NATIVE_THREADS];
+    for (int i = 0; i < NATIVE_THREADS; i++)
+        CHECK(pthread_create(&th[i], NULL, native_thread, NULL) == 0);
+    for (int i = 0; i < 2000; i++) {
+        enter_managed();
+        JGIL_BEGIN_ALLOW_THREADS
+        JGIL_END_ALLOW_THREADS
+    }
+    JGIL_BEGIN_ALLOW_THREADS
+    for (int i = 0; i < NATIVE_THREADS; i++)
+        pthread_join(th[i], NULL);
+    JGIL_END_ALLOW_THREADS
+    CHECK(counter == 1 + 2000 + 2L * NATIVE_THREADS * NATIVE_ROUNDS);
+    CHECK(fake_attached_threads() == 1);
+
+    /* An upcall that throws: ensure fails, reports, detaches. */
+    fake_throw_in_upcall("ensureFromNative");
+    int result = 0;
+    pthread_t one;
+    JGIL_BEGIN_ALLOW_THREADS
+    CHECK(pthread_create(&one, NULL, ensure_during_shutdown, &result) == 0);
+    pthread_join(one, NULL);
+    JGIL_END_ALLOW_THREADS
+    CHECK(result == JGIL_ENSURE_FAILED);
+    CHECK(fake_attached_threads() == 1);
+    fake_throw_in_upcall(NULL);
+
+    /* Shutdown: the VM refuses to attach; ensure fails at once instead of hanging. */
+    fake_fail_attach(1);
+    JGIL_BEGIN_ALLOW_THREADS
+    CHECK(pthread_create(&one, NULL, ensure_during_shutdown, &result) == 0);
+    pthread_join(one, NULL);
+    JGIL_END_ALLOW_THREADS
+    CHECK(result == JGIL_ENSURE_FAILED);
+    fake_fail_attach(0);
+
+    fake_gil_release();
+    CHECK(state->owner == 0);
+    printf("runtime: %d native threads x %d ensure/release rounds, %ld upcalls\n", NATIVE_THREADS,
+           NATIVE_ROUNDS, fake_upcalls());
+}
+
+/* ================================================================ kernels */
+
+#define CANARY (-12345.678)
+#define CANARY_I (-424242)
+enum { PAD = 3 };
+
+/* An array of n doubles with PAD canaries on either side; values from a tiny LCG. */
+static jobject doubles(int n, uint64_t seed, double **data)
+{
+    jobject a = fake_array(8, n + 2 * PAD);
+    double *d = ((fobj *)a)->data;
+    for (int i = 0; i < n + 2 * PAD; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        d[i] = (i < PAD || i >= n + PAD) ? CANARY : (double)(int64_t)(seed >> 40) / (1 << 23) - 1.0;
+    }
+    *data = d;
+    return a;
+}
+
+static void canaries_intact(const double *d, int n)
+{
+    for (int i = 0; i < PAD; i++) {
+        CHECK(d[i] == CANARY);
+        CHECK(d[n + PAD + i] == CANARY);
+    }
+}
+
+static int close_to(double a, double b, double scale)
+{
+    return fabs(a - b) <= 1e-12 * (scale + 1);
+}
+
+static void kernels_at_level(int level, jboolean direct, jboolean release)
+{
+    CHECK(K(setIsa)(env, NULL, level) <= level);
+    for (int n = 0; n <= 70; n += (n < 20 ? 1 : 7)) {
+        double *x, *y;
+        jobject xa = doubles(n, 1 + n, &x), ya = doubles(n, 99 + n, &y);
+        jobject xo = direct ? fake_buffer(x, n + 2 * PAD) : xa, yo = direct ? fake_buffer(y, n + 2 * PAD) : ya;
+        double ref = 0, abs_sum = 0, s = 0;
+        for (int i = 0; i < n; i++) {
+            ref += x[PAD + i] * y[PAD + i];
+            abs_sum += fabs(x[PAD + i] * y[PAD + i]) + fabs(x[PAD + i]);
+            s += x[PAD + i];
+        }
+        CHECK(close_to(K(dot)(env, NULL, xo, PAD, yo, PAD, n, direct, release), ref, abs_sum));
+        expect_none();
+        CHECK(close_to(K(sum)(env, NULL, xo, PAD, n, direct, release), s, abs_sum));
+        expect_none();
+        double before[80];
+        memcpy(before, y, sizeof(double) * (n + 2 * PAD));
+        K(axpy)(env, NULL, 0.5, xo, PAD, yo, PAD, n, direct, release);
+        expect_none();
+        for (int i = 0; i < n; i++)
+            CHECK(close_to(y[PAD + i], 0.5 * x[PAD + i] + before[PAD + i], 4));
+        canaries_intact(x, n);
+        canaries_intact(y, n);
+        /* y += a*y, the same range */
+        K(axpy)(env, NULL, 1.0, yo, PAD, yo, PAD, n, direct, release);
+        expect_none();
+        canaries_intact(y, n);
+        CHECK(fake_critical_depth() == 0);
+    }
+    /* Arrays of exactly n elements, used whole: a read or write one past the end (a vector tail
+     * too wide) is an ASan heap-buffer-overflow. */
+    for (int n = 0; n <= 40; n++) {
+        jobject xa = fake_array(8, n), ya = fake_array(8, n);
+        double *xd = ((fobj *)xa)->data, *yd = ((fobj *)ya)->data;
+        jobject xo = direct ? fake_buffer(xd, n) : xa, yo = direct ? fake_buffer(yd, n) : ya;
+        for (int i = 0; i < n; i++)
+            xd[i] = yd[i] = 1.0;
+        CHECK(K(dot)(env, NULL, xo, 0, yo, 0, n, direct, release) == n);
+        CHECK(K(sum)(env, NULL, xo, 0, n, direct, release) == n);
+        K(axpy)(env, NULL, 2.0, xo, 0, yo, 0, n, direct, release);
+        for (int i = 0; i < n; i++)
+            CHECK(yd[i] == 3.0);
+        jobject cells = fake_array(4, n);
+        jobject co = direct ? fake_buffer(((fobj *)cells)->data, n) : cells;
+        (void)K(mandelbrot)(env, NULL, n, 1, -2, 0, 0.1, 0.1, 20, co, 0, direct, release);
+        expect_none();
+    }
+    /* gemm: odd shapes around every micro-kernel's edges */
+    int shapes[][3] = { { 0, 0, 0 }, { 1, 1, 1 }, { 3, 5, 7 }, { 13, 17, 9 }, { 4, 4, 0 }, { 25, 33, 20 },
+                        { 12, 16, 1 }, { 7, 1, 31 } };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        int m = shapes[i][0], n = shapes[i][1], k = shapes[i][2];
+        double *a, *b, *c;
+        jobject aa = doubles(m * k, 5 + i, &a), ba = doubles(k * n, 7 + i, &b), ca = doubles(m * n, 11, &c);
+        jobject ao = direct ? fake_buffer(a, m * k + 2 * PAD) : aa, bo = direct ? fake_buffer(b, k * n + 2 * PAD) : ba,
+                co = direct ? fake_buffer(c, m * n + 2 * PAD) : ca;
+        K(gemm)(env, NULL, m, n, k, ao, PAD, bo, PAD, co, PAD, direct, release);
+        expect_none();
+        for (int r = 0; r < m; r++)
+            for (int col = 0; col < n; col++) {
+                double e = 0, scale = 0;
+                for (int p = 0; p < k; p++) {
+                    e += a[PAD + r * k + p] * b[PAD + p * n + col];
+                    scale += fabs(a[PAD + r * k + p] * b[PAD + p * n + col]);
+                }
+                CHECK(close_to(c[PAD + r * n + col], e, scale));
+            }
+        canaries_intact(c, m * n);
+        canaries_intact(a, m * k);
+        canaries_intact(b, k * n);
+    }
+    /* mandelbrot into ints, with canaries */
+    for (int w = 0; w <= 19; w += 6) {
+        int h = 5, cells = w * h;
+        jobject out = fake_array(4, cells + 2 * PAD);
+        jint *o = ((fobj *)out)->data;
+        for (int i = 0; i < cells + 2 * PAD; i++)
+            o[i] = CANARY_I;
+        jobject oo = direct ? fake_buffer(o, cells + 2 * PAD) : out;
+        CHECK(K(mandelbrot)(env, NULL, w, h, -2, -1, 0.15, 0.4, 100, oo, PAD, direct, release) == h);
+        expect_none();
+        for (int i = 0; i < PAD; i++)
+            CHECK(o[i] == CANARY_I && o[cells + PAD + i] == CANARY_I);
+        for (int i = 0; i < cells; i++)
+            CHECK(o[PAD + i] >= 0 && o[PAD + i] <= 100);
+    }
+    /* nbody: 7n doubles; a few bodies */
+    for (int n = 0; n <= 9; n += 3) {
+        double *st;
+        jobject sa = doubles(7 * n, 3, &st);
+        for (int i = 0; i < n; i++)
+            st[PAD + 6 * n + i] = 1.0 / (n ? n : 1);
+        jobject so = direct ? fake_buffer(st, 7 * n + 2 * PAD) : sa;
+        K(nbodyStep)(env, NULL, so, PAD, n, 1e-3, direct, release);
+        expect_none();
+        canaries_intact(st, 7 * n);
+        for (int i = 0; i < 7 * n; i++)
+            CHECK(isfinite(st[PAD + i]));
+    }
+    CHECK(fake_critical_depth() == 0);
+}
+
+static void test_kernels(void)
+{
+    start();
+    fake_gil_acquire();
+    int best = K(bestIsa)(env, NULL);
+    (void)K(cpuFeatures)(env, NULL);
+    for (int level = 0; level <= best; level++)
+        for (int direct = 0; direct < 2; direct++)
+            for (int release = 0; release < 2; release++) {
+                kernels_at_level(level, (jboolean)direct, (jboolean)release);
+                (void)K(gemmVariant)(env, NULL);
+            }
+    K(setIsa)(env, NULL, best);
+    /* The kernels without arrays. */
+    CHECK(K(sieve)(env, NULL, 100000, JNI_TRUE) == 9592);
+    CHECK(K(sieve)(env, NULL, 100000, JNI_FALSE) == 9592);
+    CHECK(K(sieve)(env, NULL, 2, JNI_TRUE) == 0);
+    CHECK(K(sieve)(env, NULL, 3, JNI_TRUE) == 1);
+    jlong hits = K(montecarloPi)(env, NULL, 100000, 42, JNI_TRUE);
+    CHECK(hits == K(montecarloPi)(env, NULL, 100000, 42, JNI_FALSE));
+    CHECK(hits > 75000 && hits < 82000);
+    CHECK(K(montecarloPi)(env, NULL, 0, 1, JNI_TRUE) == 0);
+    CHECK(K(spinIterations)(env, NULL, 10) >= 0);
+    (void)K(spin)(env, NULL, 10000, 1, JNI_TRUE);
+    (void)K(spin)(env, NULL, 0, 1, JNI_FALSE);
+    K(sleep)(env, NULL, 100, JNI_TRUE);
+    K(sleep)(env, NULL, 0, JNI_FALSE);
+    expect_none();
+
+    /* Cancellation: an interrupted thread's released kernel stops and throws, nothing pinned, lock back. */
+    fake_set_interrupted(1);
+    int big = 300;
+    jobject a = fake_array(8, big * big), b = fake_array(8, big * big), c = fake_array(8, big * big);
+    K(gemm)(env, NULL, big, big, big, a, 0, b, 0, c, 0, JNI_FALSE, JNI_TRUE);
+    expect_exception("java/util/concurrent/CancellationException");
+    K(sleep)(env, NULL, 10000000, JNI_TRUE); /* 10 s unless it sees the interrupt */
+    expect_exception("java/util/concurrent/CancellationException");
+    CHECK(fake_gil_held());
+    CHECK(fake_critical_depth() == 0);
+    fake_set_interrupted(0);
+
+    /* The VM cannot pin: OutOfMemoryError, nothing left pinned, lock back. */
+    fake_fail_critical(1);
+    for (int release = 0; release < 2; release++) {
+        (void)K(dot)(env, NULL, a, 0, b, 0, 10, JNI_FALSE, (jboolean)release);
+        expect_exception("java/lang/OutOfMemoryError");
+        CHECK(fake_gil_held());
+        CHECK(fake_critical_depth() == 0);
+    }
+    fake_fail_critical(0);
+
+    /* Contended re-take after a kernel that failed: the exception survives END's upcall. */
+    fake_fail_critical(1);
+    __atomic_fetch_or(&state->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    (void)K(sum)(env, NULL, a, 0, 10, JNI_FALSE, JNI_TRUE);
+    expect_exception("java/lang/OutOfMemoryError");
+    CHECK(fake_gil_held());
+    __atomic_and_fetch(&state->owner, ~JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    fake_fail_critical(0);
+    fake_gil_release();
+    printf("kernels: ISA levels 0..%d, array and direct, held and released\n", best);
+}
+
+/* ================================================================ bad arguments */
+
+static void test_badargs(void)
+{
+    start();
+    fake_gil_acquire();
+    const char *IAE = "java/lang/IllegalArgumentException", *IOOBE = "java/lang/IndexOutOfBoundsException",
+               *NPE = "java/lang/NullPointerException";
+    double *x, *y;
+    jobject xa = doubles(10, 1, &x), ya = doubles(10, 2, &y);
+    jobject xb = fake_buffer(x, 10 + 2 * PAD), yb = fake_buffer(y, 10 + 2 * PAD);
+    double ysave[16];
+    memcpy(ysave, y, sizeof(double) * (10 + 2 * PAD));
+    jobject ints = fake_array(4, 16);
+    jobject intsb = fake_buffer(((fobj *)ints)->data, 16);
+    const jint offs[] = { -1, INT_MIN, 2 * PAD + 10, 2 * PAD + 11, INT_MAX, INT_MAX - 5 };
+    const jint ns[] = { -1, INT_MIN, 2 * PAD + 11, INT_MAX };
+    for (int direct = 0; direct < 2; direct++) {
+        for (int release = 0; release < 2; release++) {
+            jobject xo = direct ? xb : xa, yo = direct ? yb : ya;
+            jboolean d = (jboolean)direct, r = (jboolean)release;
+            for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++) {
+                (void)K(dot)(env, NULL, xo, offs[i], yo, 0, 1, d, r);
+                expect_exception(IOOBE);
+                (void)K(sum)(env, NULL, xo, offs[i], 1, d, r);
+                expect_exception(IOOBE);
+                K(axpy)(env, NULL, 1, xo, 0, yo, offs[i], 1, d, r);
+                expect_exception(IOOBE);
+                K(gemm)(env, NULL, 1, 1, 1, xo, 0, xo, 1, yo, offs[i], d, r);
+                expect_exception(IOOBE);
+                K(nbodyStep)(env, NULL, yo, offs[i], 1, 0.1, d, r);
+                expect_exception(IOOBE);
+            }
+            for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+                const char *want = ns[i] < 0 ? IAE : IOOBE;
+                (void)K(dot)(env, NULL, xo, 0, yo, 0, ns[i], d, r);
+                expect_exception(want);
+                (void)K(sum)(env, NULL, xo, 0, ns[i], d, r);
+                expect_exception(want);
+                K(axpy)(env, NULL, 1, xo, 0, yo, 0, ns[i], d, r);
+                expect_exception(want);
+                K(nbodyStep)(env, NULL, yo, 0, ns[i], 0.1, d, r);
+                expect_exception(want);
+                K(gemm)(env, NULL, ns[i], 1, 1, xo, 0, xo, 0, yo, 0, d, r);
+                expect_exception(want);
+                K(gemm)(env, NULL, 1, ns[i], ns[i] < 0 ? 1 : ns[i], xo, 0, xo, 0, yo, 0, d, r);
+                expect_exception(want);
+                (void)K(mandelbrot)(env, NULL, ns[i], 1, 0, 0, 1, 1, 10, direct ? intsb : ints, 0, d, r);
+                expect_exception(want);
+            }
+            /* products that overflow an int but not a jlong */
+            K(gemm)(env, NULL, 65536, 65536, 1, xo, 0, xo, 0, yo, 0, d, r);
+            expect_exception(IOOBE);
+            K(nbodyStep)(env, NULL, yo, 0, INT_MAX / 6, 0.1, d, r);
+            expect_exception(IOOBE);
+            /* null arrays */
+            (void)K(dot)(env, NULL, NULL, 0, yo, 0, 1, d, r);
+            expect_exception(NPE);
+            K(axpy)(env, NULL, 1, xo, 0, NULL, 0, 1, d, r);
+            expect_exception(NPE);
+            /* the rest */
+            (void)K(mandelbrot)(env, NULL, 1, 1, 0, 0, 1, 1, -1, direct ? intsb : ints, 0, d, r);
+            expect_exception(IAE);
+            CHECK(fake_gil_held());
+            CHECK(fake_critical_depth() == 0);
+        }
+        /* a heap object where a direct buffer is wanted */
+        (void)K(sum)(env, NULL, xa, 0, 1, JNI_TRUE, JNI_FALSE);
+        expect_exception(IAE);
+    }
+    /* overlapping direct ranges */
+    K(axpy)(env, NULL, 1, xb, 0, xb, 1, 5, JNI_TRUE, JNI_FALSE);
+    expect_exception(IAE);
+    K(gemm)(env, NULL, 2, 2, 2, xb, 0, yb, 0, xb, 2, JNI_TRUE, JNI_FALSE);
+    expect_exception(IAE);
+    /* NaN and infinities are data, not errors: computed, nothing outside written */
+    x[PAD] = NAN;
+    x[PAD + 1] = INFINITY;
+    x[PAD + 2] = -INFINITY;
+    CHECK(isnan(K(dot)(env, NULL, xa, PAD, ya, PAD, 10, JNI_FALSE, JNI_TRUE)));
+    K(axpy)(env, NULL, NAN, xa, PAD, ya, PAD, 10, JNI_FALSE, JNI_TRUE);
+    expect_none();
+    (void)K(mandelbrot)(env, NULL, 2, 2, NAN, INFINITY, NAN, 1e308, 10, ints, 1, JNI_FALSE, JNI_TRUE);
+    expect_none();
+    canaries_intact(y, 10);
+    canaries_intact(x, 10);
+    (void)K(sieve)(env, NULL, -5, JNI_TRUE);
+    expect_exception(IAE);
+    (void)K(montecarloPi)(env, NULL, -1, 0, JNI_TRUE);
+    expect_exception(IAE);
+    K(sleep)(env, NULL, -1, JNI_TRUE);
+    expect_exception(IAE);
+    (void)K(setIsa)(env, NULL, 7);
+    expect_exception(IAE);
+    CHECK(fake_critical_depth() == 0);
+    CHECK(fake_gil_held());
+    fake_gil_release();
+    (void)ysave;
+    printf("badargs: offsets, sizes, nulls, overflowing products, overlaps, NaN/Inf\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *what = argc > 1 ? argv[1] : "";
+    if (strcmp(what, "runtime") == 0)
+        test_runtime();
+    else if (strcmp(what, "kernels") == 0)
+        test_kernels();
+    else if (strcmp(what, "badargs") == 0)
+        test_badargs();
+    else {
+        fprintf(stderr, "usage: test_native runtime|kernels|badargs\n");
+        return 2;
+    }
+    fake_free_all();
+    printf("test_native %s: %ld checks passed\n", what, checks_passed);
+    return 0;
+}
