@@ -16,6 +16,12 @@ JNIEnv *jgil_env(void);
 int jgil_throw(JNIEnv *env, const char *class_name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Per-call-site statistics (jgil_stats.c), on the slow path under JGIL_SLOW_STATS. */
+void jgil_stats_begin(void);
+void jgil_stats_work_done(void);
+void jgil_stats_end(const char *site);
+int jgil_stats_period(void);
+
 /* Same clock as System.nanoTime() on Linux. */
 static inline int64_t jgil_nanotime(void)
 {

@@ -45,6 +45,10 @@ public final class Gil {
         initial.install();
         scheduler = initial;
         LockWord.setChecked(Boolean.getBoolean("jgil.checked"));
+        if (HoldStats.ON) {
+            int period = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 16)));
+            LockWord.setSiteStats(true, period);
+        }
         LOG.debug("jgil: policy {}, switch interval {} us, checked mode {}, library from {}",
                 initial.name(), initial.switchIntervalNanos() / 1000, LockWord.checked(),
                 NativeLibrary.origin());
@@ -67,6 +71,9 @@ public final class Gil {
         if (!LockWord.compareAndSet(0, tid)) {
             acquireSlow(tid, false);
         }
+        if (HoldStats.ON) {
+            HoldStats.acquired();
+        }
     }
 
     /**
@@ -76,6 +83,9 @@ public final class Gil {
      */
     public static void release() {
         long tid = currentThreadId();
+        if (HoldStats.ON) {
+            HoldStats.released();
+        }
         if (!LockWord.compareAndSet(tid, 0)) {
             releaseSlow(tid, "Gil.release()");
         }
@@ -100,7 +110,10 @@ public final class Gil {
         long tid = currentThreadId();
         boolean acquired = LockWord.owner(LockWord.get()) != tid;
         if (acquired && !LockWord.compareAndSet(0, tid)) {
-            scheduler.acquire(tid, false);
+            waitFor(scheduler, tid, false, LockWord.owner(LockWord.get()));
+        }
+        if (HoldStats.ON && acquired) {
+            HoldStats.acquired();
         }
         return Ensured.open(tid, acquired);
     }
@@ -135,6 +148,9 @@ public final class Gil {
      */
     public static Released allowThreads() {
         long tid = currentThreadId();
+        if (HoldStats.ON) {
+            HoldStats.released();
+        }
         if (!LockWord.compareAndSet(tid, 0)) {
             releaseSlow(tid, "Gil.allowThreads()");
         }
@@ -235,9 +251,41 @@ public final class Gil {
         return scheduler.stats();
     }
 
-    /** Clears the scheduler's counters. */
+    /** Clears the scheduler's counters, and with {@code -Djgil.stats=true} the per-thread and per-site figures. */
     public static void resetStats() {
         scheduler.resetStats();
+        if (HoldStats.ON) {
+            HoldStats.reset();
+            GilRuntime.resetSiteStats();
+        }
+    }
+
+    /**
+     * Per native call site: calls, time released, time waiting to come back. Empty unless the
+     * process runs with {@code -Djgil.stats=true}.
+     */
+    public static List<SiteStats> siteStats() {
+        if (!HoldStats.ON) {
+            return List.of();
+        }
+        String[] names = new String[1024];
+        long[] values = new long[3 * names.length];
+        int n = GilRuntime.siteStats(names, values);
+        int period = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 16)));
+        List<SiteStats> sites = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long samples = values[3 * i];
+            double released = samples == 0 ? 0 : (double) values[3 * i + 1] / samples;
+            double back = samples == 0 ? 0 : (double) values[3 * i + 2] / samples;
+            sites.add(new SiteStats(names[i], samples, samples * period, released, back, period));
+        }
+        sites.sort((a, b) -> Long.compare(b.sampledCalls(), a.sampledCalls()));
+        return List.copyOf(sites);
+    }
+
+    /** True when the process collects per-thread and per-site statistics ({@code -Djgil.stats=true}). */
+    public static boolean isCollectingStats() {
+        return HoldStats.ON;
     }
 
     /** True when the process runs in checked mode ({@code -Djgil.checked=true}). */
@@ -251,12 +299,26 @@ public final class Gil {
 
     static void acquireSlow(long tid, boolean returning) {
         Scheduler scheduler = Gil.scheduler;
-        if (LockWord.owner(LockWord.get()) == tid && scheduler.locks()) {
+        long owner = LockWord.owner(LockWord.get());
+        if (owner == tid && scheduler.locks()) {
             throw new IllegalStateException("the current thread (" + Thread.currentThread().getName()
                     + ") already holds the GIL; use Gil.ensure() or Gil.run() where code may run "
                     + "with or without it");
         }
+        waitFor(scheduler, tid, returning, owner);
+    }
+
+    /** A contended acquire through the scheduler, seen by JFR. */
+    static void waitFor(Scheduler scheduler, long tid, boolean returning, long owner) {
+        GilEvents.Wait event = new GilEvents.Wait();
+        event.begin();
         scheduler.acquire(tid, returning);
+        if (event.shouldCommit()) {
+            event.policy = scheduler.name();
+            event.returning = returning;
+            event.owner = owner;
+            event.commit();
+        }
     }
 
     static void releaseSlow(long tid, String what) {

@@ -29,6 +29,11 @@ final class GilRuntime {
 
     private static native String siteName(long site);
 
+    /** Fills {@code names[i]} and {@code values[3i..3i+2]} (samples, released ns, re-acquire ns). */
+    static native int siteStats(String[] names, long[] values);
+
+    static native void resetSiteStats();
+
     /**
      * The address of the {@code jgil_api} table, for {@code jgil_import()} in extensions.
      *
@@ -77,7 +82,7 @@ final class GilRuntime {
                     + ": this thread already holds the GIL (END twice, or BLOCK without UNBLOCK)");
         }
         if (!LockWord.compareAndSet(0, tid)) {
-            Gil.scheduler().acquire(tid, true);
+            Gil.waitFor(Gil.scheduler(), tid, true, LockWord.owner(LockWord.get()));
         }
     }
 
@@ -88,7 +93,7 @@ final class GilRuntime {
             return false;
         }
         if (!LockWord.compareAndSet(0, tid)) {
-            Gil.scheduler().acquire(tid, false);
+            Gil.waitFor(Gil.scheduler(), tid, false, LockWord.owner(LockWord.get()));
         }
         return true;
     }
