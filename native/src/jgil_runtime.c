@@ -105,9 +105,14 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
     }
     int saved_errno = errno;
     JNIEnv *env = env_for_upcall();
-    if (env != NULL)
+    if (env != NULL) {
         (*env)->CallStaticVoidMethod(env, runtime_class, mid_acquire_from_native,
                                      (jlong)saved, (jlong)(intptr_t)site);
+        /* Whatever the upcall threw stays pending for the kernel's caller; checking marks it
+         * seen, so that the kernel's next JNI call (e.g. SetLongArrayRegion after END) is not
+         * "made without checking exceptions" (-Xcheck:jni warns). Slow path only. */
+        (void)(*env)->ExceptionCheck(env);
+    }
     if (flags & JGIL_SLOW_STATS)
         jgil_stats_end(site);
     errno = saved_errno;
@@ -148,8 +153,10 @@ static void release(jgil_gilstate st)
     JNIEnv *env = jgil_env();
     if (env == NULL)
         return;
-    if (st & ENSURE_ACQUIRED)
+    if (st & ENSURE_ACQUIRED) {
         (*env)->CallStaticVoidMethod(env, runtime_class, mid_release_ensured);
+        (void)(*env)->ExceptionCheck(env); /* as in restore_thread_slow: seen, left pending */
+    }
     if (st & ENSURE_ATTACHED) {
         if ((*env)->ExceptionCheck(env)) {
             (*env)->ExceptionDescribe(env);
