@@ -23,6 +23,7 @@ static __thread int64_t my_tid;
 static __thread int critical_depth;
 static __thread int interrupted;
 static __thread fobj *pending;
+static __thread const char *unchecked; /* a Call*Method returned and nobody checked for an exception yet */
 static __thread const struct JNINativeInterface_ *my_env;
 
 static struct JNINativeInterface_ table;
@@ -40,6 +41,12 @@ static void enter(const char *fn, int exceptions_ok)
         DIE("%s called inside a critical region (GetPrimitiveArrayCritical)", fn);
     if (pending != NULL && !exceptions_ok)
         DIE("%s called with an exception pending (%s: %s)", fn, pending->name, pending->message);
+    /* -Xcheck:jni's "JNI call made without checking exceptions when required to": after a call
+     * into Java, the next JNI call must be an exception check (or another exception function). */
+    if (unchecked != NULL && !exceptions_ok)
+        DIE("%s called after %s without checking for an exception", fn, unchecked);
+    if (exceptions_ok && strncmp(fn, "Exception", 9) == 0)
+        unchecked = NULL;
 }
 
 static fobj *new_obj(int kind, const char *name)
@@ -322,6 +329,7 @@ static jlong JNICALL CallStaticLongMethod(JNIEnv *env, jclass c, jmethodID mid, 
 {
     (void)env; (void)c;
     enter("CallStaticLongMethod", 0);
+    unchecked = "CallStaticLongMethod";
     va_list ap;
     va_start(ap, mid);
     jlong r = upcall(mid, ap);
@@ -333,6 +341,7 @@ static jboolean JNICALL CallStaticBooleanMethod(JNIEnv *env, jclass c, jmethodID
 {
     (void)env; (void)c;
     enter("CallStaticBooleanMethod", 0);
+    unchecked = "CallStaticBooleanMethod";
     va_list ap;
     va_start(ap, mid);
     jlong r = upcall(mid, ap);
@@ -344,6 +353,7 @@ static void JNICALL CallStaticVoidMethod(JNIEnv *env, jclass c, jmethodID mid, .
 {
     (void)env; (void)c;
     enter("CallStaticVoidMethod", 0);
+    unchecked = "CallStaticVoidMethod";
     va_list ap;
     va_start(ap, mid);
     upcall(mid, ap);
@@ -354,6 +364,7 @@ static void JNICALL CallVoidMethod(JNIEnv *env, jobject o, jmethodID mid, ...)
 {
     (void)env; (void)mid;
     enter("CallVoidMethod", 0);
+    unchecked = "CallVoidMethod";
     fobj *r = (fobj *)o;
     if (r->kind != F_RUNNABLE)
         DIE("CallVoidMethod on a non-runnable");
@@ -487,6 +498,7 @@ static jint JNICALL DetachCurrentThread(JavaVM *vm)
         DIE("a native thread detached while holding the GIL");
     attached = 0;
     pending = NULL;
+    unchecked = NULL;
     __atomic_fetch_sub(&attached_count, 1, __ATOMIC_SEQ_CST);
     return JNI_OK;
 }

@@ -78,7 +78,7 @@ static void start(void)
     CHECK(jgil_api_ptr->abi_version == JGIL_ABI_VERSION && jgil_api_ptr->size == sizeof(jgil_api));
     /* Java's LockWord maps the same bytes: the offsets it hard-codes. */
     CHECK(offsetof(jgil_state, owner) == 0 && offsetof(jgil_state, drop_request) == 64
-          && offsetof(jgil_state, slow_flags) == 68 && offsetof(jgil_state, stats) == 72);
+          && offsetof(jgil_state, slow_flags) == 68 && offsetof(jgil_state, stats_period) == 72);
     jobject buf = Java_org_jgil_GilRuntime_stateBuffer(env, NULL);
     CHECK((*env)->GetDirectBufferAddress(env, buf) == (void *)state);
     CHECK((*env)->GetDirectBufferCapacity(env, buf) == (jlong)sizeof(jgil_state));
@@ -182,6 +182,29 @@ static void test_runtime(void)
     CHECK(fake_critical_depth() == 0);
     state->slow_flags = 0;
 
+    /* Statistics (-Djgil.stats): every call goes through the slow functions, but no upcall
+     * unless contended; timed one call in stats_period. */
+    fake_gil_acquire();
+    state->slow_flags = JGIL_SLOW_STATS;
+    state->stats_period = 1;
+    up = fake_upcalls();
+    errno = EILSEQ;
+    for (int i = 0; i < 100; i++)
+        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    CHECK(fake_upcalls() == up);
+    CHECK(errno == EILSEQ);
+    __atomic_fetch_or(&state->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    expect_none();
+    CHECK(fake_upcalls() > up);
+    CHECK(fake_gil_held());
+    __atomic_and_fetch(&state->owner, ~JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    state->stats_period = 4;
+    for (int i = 0; i < 100; i++)
+        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    state->slow_flags = 0;
+    fake_gil_release();
+
     /* Policy "none": no lock to give up, no upcall. */
     state->slow_flags = JGIL_SLOW_NOLOCK;
     up = fake_upcalls();
@@ -206,6 +229,13 @@ static void test_runtime(void)
     jobject interval = fake_array(8, 2);
     Java_org_jgil_NativeProbe_spin(env, NULL, 1000, JNI_TRUE, interval);
     expect_none();
+    /* ... also when END re-takes through an upcall (checked mode here; contention alike) right
+     * before SetLongArrayRegion: the slow path must leave the exception state checked. */
+    state->slow_flags = JGIL_SLOW_CHECKED;
+    Java_org_jgil_NativeProbe_spin(env, NULL, 1000, JNI_TRUE, interval);
+    expect_none();
+    CHECK(fake_gil_held());
+    state->slow_flags = 0;
     Java_org_jgil_NativeProbe_spin(env, NULL, 0, JNI_TRUE, fake_array(8, 1));
     expect_exception("java/lang/IllegalArgumentException");
     Java_org_jgil_NativeProbe_spin(env, NULL, -1, JNI_FALSE, NULL);

@@ -175,6 +175,10 @@ class StressTest {
         assertEquals(stats.waits(), perThreadWaits, "per-thread waits do not add up to the total: " + stats);
         assertEquals(stats.waitNanosTotal(), perThreadNanos, "per-thread wait times do not add up: " + stats);
         assertEquals(stats.waitNanosMax(), perThreadMax, "the longest wait is nobody's: " + stats);
+        assertEquals(stats.acquisitions(), stats.threads().stream().mapToLong(GilStats.ThreadStats::acquisitions).sum(),
+                "per-thread acquisitions do not add up: " + stats);
+        assertEquals(stats.holdNanosTotal(), stats.threads().stream().mapToLong(GilStats.ThreadStats::holdNanos).sum(),
+                "per-thread hold times do not add up: " + stats);
         assertTrue(stats.waits() > 0, "64 threads never contended: the test tested nothing");
         assertTrue(stats.waitNanosP50() <= stats.waitNanosP99() && stats.waitNanosP99() <= stats.waitNanosMax(),
                 "percentiles out of order: " + stats);
