@@ -16,6 +16,12 @@ JNIEnv *jgil_env(void);
 int jgil_throw(JNIEnv *env, const char *class_name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Cancellation (jgil_cancel.c): the api table's cancelled/cancel_begin/cancel_end. */
+int jgil_cancel_init(JNIEnv *env, jclass runtime_class);
+int jgil_cancel_poll(void);
+void jgil_cancel_begin(void (*ubf)(void *), void *arg);
+void jgil_cancel_end(void);
+
 /* Same clock as System.nanoTime() on Linux. */
 static inline int64_t jgil_nanotime(void)
 {
