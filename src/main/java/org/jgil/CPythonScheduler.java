@@ -1,17 +1,16 @@
 package org.jgil;
 
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * CPython 3.2+'s rule ({@code Python/ceval_gil.c}): a waiter waits one switch interval; if the
- * lock changed hands in the meantime it waits again, otherwise it sets the drop request. The
- * holder sees the request at its next {@link Gil#checkpoint()}, gives the lock up and, with forced
- * switching, waits until another thread really took it before it queues again. Without that last
- * step the releasing thread, still on its core, usually wins the lock back at once.
+ * Policy {@code cpython}, CPython 3.2+'s rule ({@code Python/ceval_gil.c}): a waiter waits one
+ * switch interval; if the lock changed hands in the meantime it waits again, otherwise it sets
+ * the drop request. The holder sees the request at its next {@link Gil#checkpoint()}, gives the
+ * lock up and, with forced switching, waits until another thread really took it before it queues
+ * again. Without that last step the releasing thread, still on its core, usually wins the lock
+ * back at once (see {@link LegacyScheduler}).
  */
 final class CPythonScheduler extends Scheduler {
-    private final ReentrantLock mutex = new ReentrantLock();
     private final Condition lockFreed = mutex.newCondition();
     private final Condition switched = mutex.newCondition();
     private int waiters; // guarded by mutex
@@ -52,6 +51,7 @@ final class CPythonScheduler extends Scheduler {
             }
             long seen = switchNumber;
             releaseLocked();
+            counters.forcedSwitches++;
             boolean interrupted = false;
             while (switchNumber == seen && waiters > 0) {
                 try {
@@ -70,6 +70,8 @@ final class CPythonScheduler extends Scheduler {
     }
 
     private void acquireLocked(long tid) {
+        long start = System.nanoTime();
+        boolean waited = false;
         waiters++;
         LockWord.setWaiters();
         boolean interrupted = false;
@@ -84,6 +86,7 @@ final class CPythonScheduler extends Scheduler {
                     }
                     continue;
                 }
+                waited = true;
                 long seen = switchNumber;
                 long left;
                 try {
@@ -92,9 +95,11 @@ final class CPythonScheduler extends Scheduler {
                     interrupted = true;
                     continue;
                 }
-                if (left <= 0 && switchNumber == seen && LockWord.owner(LockWord.get()) == owner) {
-                    LockWord.setDropRequest(true);
-                    DeadOwners.recoverIfDead(owner);
+                if (left > 0) {
+                    counters.wokeUp(LockWord.owner(LockWord.get()) != 0);
+                } else if (switchNumber == seen && LockWord.owner(LockWord.get()) == owner
+                        && !freeIfOwnerDead(owner)) {
+                    requestDrop();
                 }
             }
         } finally {
@@ -107,6 +112,10 @@ final class CPythonScheduler extends Scheduler {
             LockWord.compareAndSet(tid | LockWord.WAITERS, tid);
         }
         switchNumber++;
+        if (waited) {
+            counters.handoffs++;
+            counters.waited(tid, System.nanoTime() - start);
+        }
         LockWord.setDropRequest(false);
         switched.signalAll();
     }

@@ -1,6 +1,7 @@
 package org.jgil;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -35,15 +36,22 @@ import org.slf4j.LoggerFactory;
 public final class Gil {
     private static final Logger LOG = LoggerFactory.getLogger(Gil.class);
 
-    static final Scheduler SCHEDULER;
+    /** Consulted only on slow paths; replaced only while the lock is idle ({@link #setPolicy}). */
+    private static volatile Scheduler scheduler;
 
     static {
         GilRuntime.ensureLoaded();
-        SCHEDULER = Scheduler.fromSystemProperties();
+        Scheduler initial = Scheduler.fromSystemProperties();
+        initial.install();
+        scheduler = initial;
         LockWord.setChecked(Boolean.getBoolean("jgil.checked"));
         LOG.debug("jgil: policy {}, switch interval {} us, checked mode {}, library from {}",
-                SCHEDULER.name(), SCHEDULER.switchIntervalNanos() / 1000, LockWord.checked(),
+                initial.name(), initial.switchIntervalNanos() / 1000, LockWord.checked(),
                 NativeLibrary.origin());
+    }
+
+    static Scheduler scheduler() {
+        return scheduler;
     }
 
     private Gil() {}
@@ -73,9 +81,9 @@ public final class Gil {
         }
     }
 
-    /** True if the calling thread holds the lock. */
+    /** True if the calling thread holds the lock; always true under policy {@code none}. */
     public static boolean isHeldByCurrentThread() {
-        return LockWord.owner(LockWord.get()) == currentThreadId();
+        return LockWord.owner(LockWord.get()) == currentThreadId() || !scheduler.locks();
     }
 
     /**
@@ -92,7 +100,7 @@ public final class Gil {
         long tid = currentThreadId();
         boolean acquired = LockWord.owner(LockWord.get()) != tid;
         if (acquired && !LockWord.compareAndSet(0, tid)) {
-            SCHEDULER.acquire(tid, false);
+            scheduler.acquire(tid, false);
         }
         return Ensured.open(tid, acquired);
     }
@@ -164,7 +172,7 @@ public final class Gil {
 
     /** How long a waiter waits before it asks the holder to give the lock up. */
     public static Duration switchInterval() {
-        return Duration.ofNanos(SCHEDULER.switchIntervalNanos());
+        return Duration.ofNanos(scheduler.switchIntervalNanos());
     }
 
     /**
@@ -172,12 +180,64 @@ public final class Gil {
      * {@code -Djgil.switchInterval=5ms}.
      */
     public static void setSwitchInterval(Duration interval) {
-        SCHEDULER.setSwitchInterval(Objects.requireNonNull(interval, "interval"));
+        scheduler.setSwitchInterval(Objects.requireNonNull(interval, "interval"));
+    }
+
+    /**
+     * Sets the switch interval from text such as {@code 5ms}, {@code 200us} or {@code 0.01s}, the
+     * form {@code -Djgil.switchInterval} takes.
+     *
+     * @throws IllegalArgumentException if the text is not such a duration, or not positive
+     */
+    public static void setSwitchInterval(String interval) {
+        setSwitchInterval(Scheduler.parseInterval(Objects.requireNonNull(interval, "interval")));
     }
 
     /** The scheduling policy in force, as named by {@code -Djgil.policy}. */
     public static String policy() {
-        return SCHEDULER.name();
+        return scheduler.name();
+    }
+
+    /** The policies {@link #setPolicy} and {@code -Djgil.policy} accept. */
+    public static List<String> policies() {
+        return Scheduler.POLICIES;
+    }
+
+    /**
+     * Replaces the scheduling policy: {@code cpython} (the default), {@code legacy}, {@code fifo},
+     * {@code io-priority} or {@code none}. Meant for experiments and tests: call it while no thread
+     * holds or waits for the lock. The switch interval carries over; statistics start afresh.
+     *
+     * @throws IllegalStateException if the lock is held or waited for
+     * @throws IllegalArgumentException if the policy is unknown
+     */
+    public static synchronized void setPolicy(String policy) {
+        Scheduler next = Scheduler.create(Objects.requireNonNull(policy, "policy"));
+        Scheduler previous = scheduler;
+        long tid = currentThreadId();
+        if (!LockWord.compareAndSet(0, tid)) {
+            throw new IllegalStateException("cannot change the GIL policy while the lock is held or waited for"
+                    + " (owner word " + Long.toHexString(LockWord.get()) + "); change it between experiments");
+        }
+        try {
+            next.setSwitchInterval(Duration.ofNanos(previous.switchIntervalNanos()));
+            previous.uninstall();
+            next.install();
+            scheduler = next;
+        } finally {
+            LockWord.compareAndSet(tid, 0);
+        }
+        LOG.debug("jgil: policy {} replaces {}", next.name(), previous.name());
+    }
+
+    /** What the scheduler counted since the policy was installed or {@link #resetStats()}. */
+    public static GilStats stats() {
+        return scheduler.stats();
+    }
+
+    /** Clears the scheduler's counters. */
+    public static void resetStats() {
+        scheduler.resetStats();
     }
 
     /** True when the process runs in checked mode ({@code -Djgil.checked=true}). */
@@ -190,15 +250,20 @@ public final class Gil {
     }
 
     static void acquireSlow(long tid, boolean returning) {
-        if (LockWord.owner(LockWord.get()) == tid) {
+        Scheduler scheduler = Gil.scheduler;
+        if (LockWord.owner(LockWord.get()) == tid && scheduler.locks()) {
             throw new IllegalStateException("the current thread (" + Thread.currentThread().getName()
                     + ") already holds the GIL; use Gil.ensure() or Gil.run() where code may run "
                     + "with or without it");
         }
-        SCHEDULER.acquire(tid, returning);
+        scheduler.acquire(tid, returning);
     }
 
     static void releaseSlow(long tid, String what) {
+        Scheduler scheduler = Gil.scheduler;
+        if (!scheduler.locks()) {
+            return;
+        }
         long owner = LockWord.owner(LockWord.get());
         if (owner != tid) {
             throw new IllegalStateException(what + " in thread " + Thread.currentThread().getName()
@@ -206,15 +271,16 @@ public final class Gil {
                     : "thread id " + owner + " holds it") + "); take it first with Gil.acquire(), "
                     + "Gil.ensure() or Gil.run()");
         }
-        SCHEDULER.release(tid);
+        scheduler.release(tid);
     }
 
     private static void yieldSlow() {
         long tid = currentThreadId();
-        if (LockWord.owner(LockWord.get()) != tid) {
+        Scheduler scheduler = Gil.scheduler;
+        if (LockWord.owner(LockWord.get()) != tid && scheduler.locks()) {
             throw new IllegalStateException("Gil.checkpoint() in thread " + Thread.currentThread().getName()
                     + ", which does not hold the GIL; checkpoints belong in managed code");
         }
-        SCHEDULER.yieldToWaiter(tid);
+        scheduler.yieldToWaiter(tid);
     }
 }

@@ -83,7 +83,7 @@ final class GilRuntime {
                     + "BEGIN/END blocks");
         }
         if (!LockWord.compareAndSet(tid, 0)) {
-            Gil.SCHEDULER.release(tid);
+            Gil.scheduler().release(tid);
         }
         if (LockWord.checked()) {
             OPEN_SECTIONS.get().addLast(where("JGIL_BEGIN_ALLOW_THREADS", site));
@@ -107,7 +107,7 @@ final class GilRuntime {
                     + ": this thread already holds the GIL (END twice, or BLOCK without UNBLOCK)");
         }
         if (!LockWord.compareAndSet(0, tid)) {
-            Gil.SCHEDULER.acquire(tid, true);
+            Gil.scheduler().acquire(tid, true);
         }
         OPEN_SECTIONS.get().pollLast();
     }
@@ -119,7 +119,7 @@ final class GilRuntime {
             return false;
         }
         if (!LockWord.compareAndSet(0, tid)) {
-            Gil.SCHEDULER.acquire(tid, false);
+            Gil.scheduler().acquire(tid, false);
         }
         return true;
     }

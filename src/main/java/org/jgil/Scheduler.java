@@ -1,7 +1,11 @@
 package org.jgil;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scheduling rule of the lock: who gets it next, and when the holder must give it up.
@@ -9,24 +13,24 @@ import java.util.Locale;
  * <p>The fast paths ({@link Gil#acquire()}, the C macros) only ever CAS the {@link LockWord}; a
  * scheduler is consulted once a CAS fails, that is, when the lock is contended. So a policy sees
  * every waiter but costs nothing while nobody waits. Implementations keep the WAITERS bit set
- * for as long as any thread is waiting, so that the holder's release reaches them too.
+ * for as long as any thread is waiting, so that the holder's release reaches them too, and they
+ * guard their state with {@link #mutex}.
  */
 abstract class Scheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
     static final Duration DEFAULT_SWITCH_INTERVAL = Duration.ofMillis(5);
 
+    /** The policies, by the names {@code -Djgil.policy} and {@code --policy} take. */
+    static final List<String> POLICIES = List.of("cpython", "legacy", "fifo", "io-priority", "none");
+
+    final ReentrantLock mutex = new ReentrantLock();
+    final SchedulerCounters counters = new SchedulerCounters(); // guarded by mutex
     private volatile long switchIntervalNanos = DEFAULT_SWITCH_INTERVAL.toNanos();
 
-    /** The policy named by {@code -Djgil.policy}, {@code cpython} when unset. */
+    /** The policy named by {@code -Djgil.policy} (default {@code cpython}), with its settings. */
     static Scheduler fromSystemProperties() {
-        String name = System.getProperty("jgil.policy", "cpython").trim().toLowerCase(Locale.ROOT);
-        Scheduler scheduler;
-        switch (name) {
-            case "cpython":
-                scheduler = new CPythonScheduler();
-                break;
-            default:
-                throw new IllegalArgumentException("unknown jgil.policy '" + name + "'; valid: cpython");
-        }
+        Scheduler scheduler = create(System.getProperty("jgil.policy", "cpython"));
         String interval = System.getProperty("jgil.switchInterval");
         if (interval != null) {
             scheduler.setSwitchInterval(parseInterval(interval));
@@ -34,18 +38,41 @@ abstract class Scheduler {
         return scheduler;
     }
 
-    private static Duration parseInterval(String text) {
+    static Scheduler create(String policy) {
+        String name = policy.trim().toLowerCase(Locale.ROOT);
+        switch (name) {
+            case "cpython":
+                return new CPythonScheduler();
+            case "legacy":
+                return new LegacyScheduler(Integer.getInteger("jgil.ticks", LegacyScheduler.DEFAULT_TICKS));
+            case "fifo":
+                return new QueueScheduler(false);
+            case "io-priority":
+                return new QueueScheduler(true);
+            case "none":
+                return new NoLockScheduler();
+            default:
+                throw new IllegalArgumentException("unknown policy '" + policy + "'; valid: " + String.join(", ", POLICIES));
+        }
+    }
+
+    static Duration parseInterval(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
+        double scale = 1e9;
+        if (t.endsWith("us")) {
+            scale = 1e3;
+            t = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("ms")) {
+            scale = 1e6;
+            t = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("s")) {
+            t = t.substring(0, t.length() - 1);
+        }
         try {
-            if (t.endsWith("us")) {
-                return Duration.ofNanos(Math.round(Double.parseDouble(t.substring(0, t.length() - 2)) * 1e3));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofNanos(Math.round(Double.parseDouble(t.substring(0, t.length() - 2)) * 1e6));
-            }
-            return Duration.ofNanos(Math.round(Double.parseDouble(t.endsWith("s") ? t.substring(0, t.length() - 1) : t) * 1e9));
+            return Duration.ofNanos(Math.round(Double.parseDouble(t.trim()) * scale));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("jgil.switchInterval '" + text + "' is not a duration such as 5ms, 200us or 0.01s", e);
+            throw new IllegalArgumentException("switch interval '" + text + "' is not a duration such as 5ms, "
+                    + "200us or 0.01s", e);
         }
     }
 
@@ -67,6 +94,21 @@ abstract class Scheduler {
     /** Called by the owner at a checkpoint when a drop request is set. */
     abstract void yieldToWaiter(long tid);
 
+    /** This policy becomes the active one; the lock is idle. */
+    void install() {
+        LockWord.setDropRequest(false);
+    }
+
+    /** Another policy replaces this one; the lock is idle. */
+    void uninstall() {
+        LockWord.setDropRequest(false);
+    }
+
+    /** False only for {@code none}, which runs without a lock. */
+    boolean locks() {
+        return true;
+    }
+
     final long switchIntervalNanos() {
         return switchIntervalNanos;
     }
@@ -76,5 +118,51 @@ abstract class Scheduler {
             throw new IllegalArgumentException("switch interval must be positive, got " + interval);
         }
         switchIntervalNanos = interval.toNanos();
+    }
+
+    final GilStats stats() {
+        mutex.lock();
+        try {
+            return counters.snapshot(name());
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    final void resetStats() {
+        mutex.lock();
+        try {
+            counters.clear();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Sets the drop request, counting it once per request. */
+    final void requestDrop() {
+        if (!LockWord.dropRequested()) {
+            LockWord.setDropRequest(true);
+            counters.dropRequests++;
+        }
+    }
+
+    /**
+     * Frees the lock if {@code owner} still holds it but is no longer alive, so that one careless
+     * thread cannot wedge the process; called under {@link #mutex} after a waiter waited a switch
+     * interval without the lock changing hands. Walking the live threads is far too slow for a
+     * fast path and cheap next to such a wait.
+     */
+    final boolean freeIfOwnerDead(long owner) {
+        if (owner == 0 || DeadOwners.isAlive(owner)) {
+            return false;
+        }
+        long word = LockWord.get();
+        if (LockWord.owner(word) != owner || !LockWord.compareAndSet(word, word & LockWord.WAITERS)) {
+            return false;
+        }
+        counters.deadOwnersRecovered++;
+        LOG.warn("Thread id {} ended while holding the GIL; the lock has been freed. "
+                + "Release it in a finally block, or use Gil.run()/Gil.call().", owner);
+        return true;
     }
 }

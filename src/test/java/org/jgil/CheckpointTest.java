@@ -61,7 +61,10 @@ class CheckpointTest {
         Gil.setSwitchInterval(Duration.ofMillis(1));
         assertEquals(Duration.ofMillis(1), Gil.switchInterval());
         assertThrows(IllegalArgumentException.class, () -> Gil.setSwitchInterval(Duration.ZERO));
-        assertThrows(NullPointerException.class, () -> Gil.setSwitchInterval(null));
+        assertThrows(NullPointerException.class, () -> Gil.setSwitchInterval((Duration) null));
+        Gil.setSwitchInterval("250us");
+        assertEquals(Duration.ofNanos(250_000), Gil.switchInterval());
+        assertThrows(IllegalArgumentException.class, () -> Gil.setSwitchInterval("fast"));
     }
 
     @Test

@@ -1,0 +1,109 @@
+package org.jgil.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jgil.bench.CallCostBenchmark;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Per-call costs of the lock, measured with JMH, and the handoff time between two threads. */
+@Command(name = "overhead", mixinStandardHelpOptions = true,
+        description = {"Per-call costs of the lock (JMH) and the handoff time between threads.",
+            "A bare native call, the same call with the lock released and re-taken, a Java",
+            "acquire+release, and the time to hand the lock to a parked thread (median, p99)."})
+final class OverheadCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+    Path json;
+
+    @Option(names = "--quick", description = "Short JMH runs (1 warm-up, 2 measured iterations of 200 ms): "
+            + "a smoke test, not a measurement.")
+    boolean quick;
+
+    @Option(names = "--handoffs", paramLabel = "N", defaultValue = "20000",
+            description = "Handoffs to time (default: ${DEFAULT-VALUE}).")
+    int handoffs;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        global.apply();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Measuring per-call costs with JMH (one fork; about " + (quick ? 10 : 60) + " s)...");
+        out.flush();
+        Map<String, Double> ns = runJmh();
+        long[] handoff = Handoff.measure(handoffs);
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("jni_call_ns", round(ns.get("bareNativeCall")));
+        result.put("release_reacquire_ns", round(ns.get("releasedNativeCall")));
+        result.put("gil_overhead_ns", round(ns.get("releasedNativeCall") - ns.get("bareNativeCall")));
+        result.put("java_acquire_release_ns", round(ns.get("javaAcquireRelease")));
+        result.put("checkpoint_ns", round(ns.get("checkpoint")));
+        result.put("reentrant_lock_ns", round(ns.get("reentrantLockBaseline")));
+        result.put("handoff_us_p50", round(Handoff.percentileMicros(handoff, 50)));
+        result.put("handoff_us_p99", round(Handoff.percentileMicros(handoff, 99)));
+        result.put("handoffs", handoffs);
+        result.put("machine", MachineInfo.describe());
+
+        new TextTable("what", "cost", "target")
+                .row("bare native call (JNI)", ns(result, "jni_call_ns"), "")
+                .row("same call in JGIL_BEGIN/END_ALLOW_THREADS", ns(result, "release_reacquire_ns"), "")
+                .row("  lock overhead (difference)", ns(result, "gil_overhead_ns"), "<= 5 ns")
+                .row("Java Gil.acquire()+release()", ns(result, "java_acquire_release_ns"), "<= 10 ns")
+                .row("Gil.checkpoint(), nobody waiting", ns(result, "checkpoint_ns"), "")
+                .row("ReentrantLock lock+unlock (reference)", ns(result, "reentrant_lock_ns"), "")
+                .row("handoff to a parked thread, median", result.get("handoff_us_p50") + " us", "")
+                .row("handoff to a parked thread, p99", result.get("handoff_us_p99") + " us", "")
+                .print(out);
+        if (json != null) {
+            Json.write(json, result);
+            out.println("Wrote " + json);
+        }
+        return 0;
+    }
+
+    private static String ns(Map<String, Object> r, String key) {
+        return r.get(key) + " ns";
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private Map<String, Double> runJmh() throws Exception {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(CallCostBenchmark.class.getName() + "\\.")
+                .forks(1)
+                .jvmArgsAppend("-Djgil.policy=" + global.policy, "-Djgil.switchInterval=" + global.switchInterval)
+                .verbosity(VerboseMode.SILENT);
+        if (quick) {
+            options.warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
+                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(200));
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        Map<String, Double> ns = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            ns.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+        }
+        return ns;
+    }
+}

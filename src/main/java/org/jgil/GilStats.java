@@ -1,0 +1,34 @@
+package org.jgil;
+
+import java.util.List;
+
+/**
+ * What the lock's scheduler saw since the policy was installed or the statistics were last reset
+ * ({@link Gil#stats()}, {@link Gil#resetStats()}). Only contended acquisitions are seen: an
+ * acquire whose CAS succeeds at once never reaches the scheduler, costs nothing and counts
+ * nothing.
+ *
+ * @param policy the scheduling policy in force
+ * @param waits acquisitions that had to wait
+ * @param waitNanosTotal time spent waiting, all threads together
+ * @param waitNanosP50 median wait (bucketed, within 25%)
+ * @param waitNanosP99 99th percentile wait (bucketed, within 25%)
+ * @param waitNanosMax longest wait
+ * @param handoffs times the lock went from a releasing thread to a waiting one
+ * @param dropRequests times a waiter asked the holder to give the lock up
+ * @param forcedSwitches times a holder gave the lock up at a checkpoint and waited for another
+ *     thread to take it
+ * @param wakeups times a waiter was woken to take a freed lock
+ * @param wakeupsFoundTaken of those, times it found the lock already re-taken (the old GIL's
+ *     priority inversion)
+ * @param deadOwnersRecovered locks freed because their owner thread had ended
+ * @param threads the same, per thread that waited
+ */
+public record GilStats(String policy, long waits, long waitNanosTotal, long waitNanosP50, long waitNanosP99,
+                       long waitNanosMax, long handoffs, long dropRequests, long forcedSwitches, long wakeups,
+                       long wakeupsFoundTaken, long deadOwnersRecovered, List<ThreadStats> threads) {
+
+    /** Waits of one thread. */
+    public record ThreadStats(long threadId, String threadName, long waits, long waitNanosTotal,
+                              long waitNanosP50, long waitNanosP99, long waitNanosMax) {}
+}

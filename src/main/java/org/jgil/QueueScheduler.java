@@ -1,0 +1,199 @@
+package org.jgil;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Policies {@code fifo} and {@code io-priority}: waiters queue, and the lock is handed directly to
+ * the one chosen (the owner word is set to its id before it even wakes), so nobody can barge in
+ * between. A waiter that waits a switch interval without the lock changing hands sets the drop
+ * request, as under {@code cpython}; the holder then hands the lock over at its next checkpoint
+ * and joins the back of the queue.
+ *
+ * <p>{@code fifo} serves the queue in arrival order.
+ *
+ * <p>{@code io-priority} keeps a second queue for threads coming back from a released section
+ * (native work or I/O: they gave the lock up themselves and want it for a short while). Such a
+ * thread sets the drop request at once instead of after an interval, and it is served before the
+ * CPU-bound queue, unless the oldest CPU-bound waiter has waited two switch intervals already:
+ * then that one goes first, so a stream of I/O threads cannot starve computation. A thread that
+ * asks with priority spins briefly before parking, because the holder's next checkpoint is
+ * usually microseconds away and a park/unpark round trip costs tens of them.
+ */
+final class QueueScheduler extends Scheduler {
+    /** How long a prioritized waiter spins before it parks. */
+    private static final long SPIN_NANOS = 200_000;
+
+    private static final class Waiter {
+        final long tid;
+        final Thread thread = Thread.currentThread();
+        final long since = System.nanoTime();
+        final boolean spins;
+        volatile boolean granted;
+
+        Waiter(long tid, boolean spins) {
+            this.tid = tid;
+            this.spins = spins;
+        }
+    }
+
+    private final boolean ioPriority;
+    private final ArrayDeque<Waiter> cpuQueue = new ArrayDeque<>(); // guarded by mutex
+    private final ArrayDeque<Waiter> ioQueue = new ArrayDeque<>(); // guarded by mutex
+    private long switchNumber; // guarded by mutex
+
+    QueueScheduler(boolean ioPriority) {
+        this.ioPriority = ioPriority;
+    }
+
+    @Override
+    String name() {
+        return ioPriority ? "io-priority" : "fifo";
+    }
+
+    @Override
+    void acquire(long tid, boolean returning) {
+        Waiter me;
+        mutex.lock();
+        try {
+            if (cpuQueue.isEmpty() && ioQueue.isEmpty() && LockWord.compareAndSet(0, tid)) {
+                return; // free and nobody queued: CAS failed only because the word was briefly busy
+            }
+            boolean priority = ioPriority && returning;
+            me = new Waiter(tid, priority);
+            (priority ? ioQueue : cpuQueue).addLast(me);
+            LockWord.setWaiters();
+            if (LockWord.owner(LockWord.get()) == 0) {
+                grantNextLocked(); // the owner released on its fast path before our bit was set
+            } else if (priority) {
+                requestDrop();
+            }
+        } finally {
+            mutex.unlock();
+        }
+        awaitGrant(me);
+    }
+
+    @Override
+    void release(long tid) {
+        mutex.lock();
+        try {
+            grantNextLocked();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    void yieldToWaiter(long tid) {
+        Waiter me;
+        mutex.lock();
+        try {
+            if (cpuQueue.isEmpty() && ioQueue.isEmpty()) {
+                LockWord.setDropRequest(false);
+                return;
+            }
+            grantNextLocked();
+            counters.forcedSwitches++;
+            // Spin if the lock went to a prioritized thread: it will give it back within microseconds.
+            me = new Waiter(tid, ioPriority);
+            cpuQueue.addLast(me);
+            LockWord.setWaiters();
+        } finally {
+            mutex.unlock();
+        }
+        awaitGrant(me);
+    }
+
+    /** Hands the (free or being released) lock to the next waiter, or frees it. Under mutex. */
+    private void grantNextLocked() {
+        Waiter next = chooseLocked();
+        long word = next == null ? 0 : next.tid | (cpuQueue.isEmpty() && ioQueue.isEmpty() ? 0 : LockWord.WAITERS);
+        while (true) {
+            long old = LockWord.get();
+            if (LockWord.compareAndSet(old, word)) {
+                break;
+            }
+        }
+        if (next == null) {
+            return;
+        }
+        switchNumber++;
+        counters.handoffs++;
+        boolean morePriority = !ioQueue.isEmpty();
+        LockWord.setDropRequest(morePriority);
+        next.granted = true;
+        LockSupport.unpark(next.thread);
+    }
+
+    private Waiter chooseLocked() {
+        if (!ioPriority || ioQueue.isEmpty()) {
+            Waiter next = cpuQueue.pollFirst();
+            return next != null ? next : ioQueue.pollFirst();
+        }
+        Waiter oldestCpu = cpuQueue.peekFirst();
+        if (oldestCpu != null && System.nanoTime() - oldestCpu.since >= 2 * switchIntervalNanos()) {
+            return cpuQueue.pollFirst();
+        }
+        return ioQueue.pollFirst();
+    }
+
+    private void awaitGrant(Waiter me) {
+        boolean interrupted = false;
+        if (me.spins) {
+            long spinUntil = me.since + SPIN_NANOS;
+            while (!me.granted && System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            }
+        }
+        while (!me.granted) {
+            long seen = switchNumberRacy();
+            LockSupport.parkNanos(this, switchIntervalNanos());
+            if (Thread.interrupted()) {
+                interrupted = true;
+            }
+            if (!me.granted) {
+                onLongWait(seen);
+            }
+        }
+        mutex.lock();
+        try {
+            counters.wokeUp(false); // handed over directly: nobody can have re-taken it
+            counters.waited(me.tid, System.nanoTime() - me.since);
+        } finally {
+            mutex.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private long switchNumberRacy() {
+        mutex.lock();
+        try {
+            return switchNumber;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** A waiter woke without being granted: ask for a switch if none happened, free a dead owner. */
+    private void onLongWait(long seen) {
+        mutex.lock();
+        try {
+            if (switchNumber != seen) {
+                return;
+            }
+            long owner = LockWord.owner(LockWord.get());
+            if (owner != 0 && freeIfOwnerDead(owner)) {
+                grantNextLocked();
+            } else if (owner == 0) {
+                grantNextLocked(); // a policy switch or a fast-path release raced our enqueue
+            } else {
+                requestDrop();
+            }
+        } finally {
+            mutex.unlock();
+        }
+    }
+}

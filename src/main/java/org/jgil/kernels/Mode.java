@@ -1,0 +1,86 @@
+package org.jgil.kernels;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * How a kernel runs with respect to the GIL. The caller holds the GIL in every mode.
+ */
+public enum Mode {
+    /** Native code, the GIL held throughout: other threads wait, as with a careless extension. */
+    HELD,
+    /**
+     * Native code with the GIL given up around the work ({@code JGIL_BEGIN/END_ALLOW_THREADS}):
+     * other threads run meanwhile. Long kernels notice {@link Thread#interrupt()} here.
+     */
+    RELEASED,
+    /**
+     * Native code that gives the GIL up only when the estimated work is large enough to pay for the
+     * release, as numpy's {@code NPY_BEGIN_THREADS_THRESHOLDED} does; see {@link #autoThresholdNanos()}.
+     */
+    AUTO,
+    /**
+     * The same maths in pure Java, holding the GIL and calling {@link org.jgil.Gil#checkpoint()}
+     * every chunk of work, as bytecode does under CPython's GIL: the managed baseline.
+     */
+    JAVA;
+
+    /** 20 us: see {@link #autoThresholdNanos()} and docs/kernels.md. */
+    static final long DEFAULT_AUTO_THRESHOLD_MICROS = 20;
+
+    private static final long AUTO_THRESHOLD_NANOS =
+            Math.max(0, Long.getLong("jgil.kernels.autoThresholdMicros", DEFAULT_AUTO_THRESHOLD_MICROS)) * 1000;
+
+    /**
+     * The work above which {@link #AUTO} releases the GIL, in estimated nanoseconds of native work.
+     *
+     * <p>Releasing costs about 3 ns while nobody waits, but under contention a release hands the lock
+     * over: the waiter is woken (a futex wake and a context switch, several microseconds on both
+     * sides) and the releasing thread queues to get it back. Measured on the development machine
+     * (docs/kernels.md), two threads calling the same kernel get more total throughput from
+     * RELEASED than from HELD once a call does more than roughly 5-10 us of work; below that the
+     * handoffs cost more than the overlap gains. AUTO releases from 20 us, a margin of about 2x
+     * over that crossover, so that it never loses much to HELD on small calls and gains nearly all
+     * of RELEASED's parallelism on large ones. Set with {@code -Djgil.kernels.autoThresholdMicros}.
+     */
+    public static long autoThresholdNanos() {
+        return AUTO_THRESHOLD_NANOS;
+    }
+
+    /**
+     * Whether a native call in this mode gives up the GIL, for work estimated at
+     * {@code estimatedNanos}.
+     *
+     * @throws IllegalStateException for {@link #JAVA}, which makes no native call
+     */
+    boolean releases(double estimatedNanos) {
+        switch (this) {
+            case HELD:
+                return false;
+            case RELEASED:
+                return true;
+            case AUTO:
+                return estimatedNanos >= AUTO_THRESHOLD_NANOS;
+            default:
+                throw new IllegalStateException("JAVA mode makes no native call");
+        }
+    }
+
+    /**
+     * Parses a mode name case-insensitively: {@code held}, {@code released}, {@code auto},
+     * {@code java}.
+     *
+     * @throws IllegalArgumentException naming the valid modes
+     */
+    public static Mode parse(String name) {
+        java.util.Objects.requireNonNull(name, "name");
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown mode '" + name + "'; valid: "
+                    + Arrays.stream(values()).map(m -> m.name().toLowerCase(Locale.ROOT))
+                            .collect(Collectors.joining(", ")));
+        }
+    }
+}

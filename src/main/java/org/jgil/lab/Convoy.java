@@ -1,0 +1,176 @@
+package org.jgil.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.jgil.Gil;
+import org.jgil.Released;
+
+/**
+ * The convoy effect (CPython bpo-7946): an I/O-bound thread beside a CPU-bound one. The I/O thread
+ * gives the lock up around each operation and must get it back afterwards; the CPU thread holds
+ * it and only passes checkpoints. How long the I/O thread waits to get back in is the whole story:
+ * under CPython's rule it waits a switch interval (5 ms) for every operation that takes 100 us.
+ *
+ * <p>Each I/O kind runs alone, then beside the CPU thread; the CPU thread also runs alone once,
+ * for its baseline throughput. Latencies are whole operations: from giving the lock up to having
+ * it back, the I/O itself included.
+ */
+public final class Convoy {
+    /** What the I/O thread does while the lock is released. */
+    public enum IoKind {
+        /** A 100 us blocking wait. */
+        SLEEP,
+        /** A 64-byte echo over a loopback TCP socket. */
+        SOCKET
+    }
+
+    /** One I/O kind's figures. */
+    public record IoResult(IoKind kind, Samples.Percentiles ioAloneMicros, Samples.Percentiles ioWithCpuMicros,
+                           Samples.Percentiles reacquireWaitMicros, double ioOpsPerSecond, double cpuThroughputRatio,
+                           int opsAlone, int opsWithCpu) {}
+
+    /** The experiment's figures under one policy. */
+    public record Result(String policy, double switchIntervalMicros, double cpuUnitsPerSecondAlone,
+                         List<IoResult> io) {}
+
+    private static final long SLEEP_NANOS = 100_000;
+
+    private Convoy() {}
+
+    /** Runs every I/O kind under the current policy, each phase for {@code phase}. */
+    public static Result run(Duration phase, List<IoKind> kinds) throws InterruptedException {
+        double cpuAlone = cpuUnitsPerSecond(phase);
+        List<IoResult> results = new ArrayList<>();
+        for (IoKind kind : kinds) {
+            results.add(runKind(kind, phase, cpuAlone));
+        }
+        return new Result(Gil.policy(), Gil.switchInterval().toNanos() / 1000.0, cpuAlone, results);
+    }
+
+    private static IoResult runKind(IoKind kind, Duration phase, double cpuAlone) throws InterruptedException {
+        try (EchoServer server = kind == IoKind.SOCKET ? new EchoServer() : null;
+             EchoServer.Client client = server == null ? null : new EchoServer.Client(server.port())) {
+            Runnable op = client == null ? () -> LockSupport.parkNanos(SLEEP_NANOS) : () -> {
+                try {
+                    client.echo();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            IoLoop alone = new IoLoop(op, phase);
+            alone.runHere();
+
+            CpuLoop cpu = new CpuLoop();
+            Thread cpuThread = new Thread(cpu, "convoy-cpu");
+            cpuThread.start();
+            cpu.awaitRunning();
+            IoLoop together = new IoLoop(op, phase);
+            long start = System.nanoTime();
+            together.runHere();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            cpu.stop();
+            cpuThread.join();
+            double cpuWith = cpu.unitsPerSecond();
+            return new IoResult(kind, alone.latency.percentiles(), together.latency.percentiles(),
+                    together.reacquire.percentiles(), together.latency.size() / seconds,
+                    cpuWith / cpuAlone, alone.latency.size(), together.latency.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the loopback echo server failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static double cpuUnitsPerSecond(Duration phase) throws InterruptedException {
+        CpuLoop cpu = new CpuLoop();
+        Thread t = new Thread(cpu, "convoy-cpu-alone");
+        t.start();
+        cpu.awaitRunning();
+        Thread.sleep(phase.toMillis());
+        cpu.stop();
+        t.join();
+        return cpu.unitsPerSecond();
+    }
+
+    /** The I/O-bound thread: managed code that releases the lock around each operation. */
+    private static final class IoLoop {
+        final Samples latency = new Samples();
+        final Samples reacquire = new Samples();
+        private final Runnable op;
+        private final Duration phase;
+
+        IoLoop(Runnable op, Duration phase) {
+            this.op = op;
+            this.phase = phase;
+        }
+
+        void runHere() {
+            long deadline = System.nanoTime() + phase.toNanos();
+            Gil.acquire();
+            try {
+                while (System.nanoTime() < deadline) {
+                    long start = System.nanoTime();
+                    long ioDone;
+                    Released nogil = Gil.allowThreads();
+                    try {
+                        op.run();
+                    } finally {
+                        ioDone = System.nanoTime();
+                        nogil.close(); // back into managed code: this is where the convoy bites
+                    }
+                    long back = System.nanoTime();
+                    latency.add(back - start);
+                    reacquire.add(back - ioDone);
+                }
+            } finally {
+                Gil.release();
+            }
+        }
+    }
+
+    /** The CPU-bound thread: holds the lock and passes a checkpoint after every unit of work. */
+    static final class CpuLoop implements Runnable {
+        private final CpuWork work = new CpuWork();
+        private volatile boolean stop;
+        private volatile boolean running;
+        private long units;
+        private long startNanos;
+        private long endNanos;
+
+        @Override
+        public void run() {
+            Gil.acquire();
+            try {
+                startNanos = System.nanoTime();
+                running = true;
+                long n = 0;
+                while (!stop) {
+                    work.unit();
+                    n++;
+                    Gil.checkpoint();
+                }
+                units = n;
+                endNanos = System.nanoTime();
+            } finally {
+                Gil.release();
+            }
+        }
+
+        void awaitRunning() {
+            while (!running) {
+                Thread.onSpinWait();
+            }
+        }
+
+        void stop() {
+            stop = true;
+        }
+
+        /** Valid after the thread ended. */
+        double unitsPerSecond() {
+            return units / ((endNanos - startNanos) / 1e9);
+        }
+    }
+}
