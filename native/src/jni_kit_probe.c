@@ -3,6 +3,7 @@
  * extension kit's C side (cancellation, thresholded and adaptive release,
  * checked-mode checks, errno) for the library's tests and benchmarks.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
