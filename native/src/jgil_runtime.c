@@ -158,8 +158,20 @@ static void release(jgil_gilstate st)
     JNIEnv *env = jgil_env();
     if (env == NULL)
         return;
-    if (st & ENSURE_ACQUIRED)
+    if (st & ENSURE_ACQUIRED) {
+        /* Managed code called under the ensure may have left an exception
+         * for the caller: keep it across the upcall that gives the lock back. */
+        jthrowable pending = (*env)->ExceptionOccurred(env);
+        if (pending != NULL)
+            (*env)->ExceptionClear(env);
         (*env)->CallStaticVoidMethod(env, runtime_class, mid_release_ensured);
+        if (pending != NULL) {
+            if ((*env)->ExceptionCheck(env))
+                (*env)->ExceptionClear(env);
+            (*env)->Throw(env, pending);
+            (*env)->DeleteLocalRef(env, pending);
+        }
+    }
     if (st & ENSURE_ATTACHED) {
         if ((*env)->ExceptionCheck(env)) {
             (*env)->ExceptionDescribe(env);
