@@ -30,7 +30,8 @@ struct shape_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// [pin] A Java array pinned for the scope: GetPrimitiveArrayCritical in the
+// [pin]
+// A Java array pinned for the scope: GetPrimitiveArrayCritical in the
 // constructor, Release in the destructor (also when the kernel throws).
 // Between the two: no JNI calls, no jgil_cancelled(), no waiting for the lock.
 class pinned {
