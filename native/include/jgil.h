@@ -23,10 +23,17 @@
  *
  * Rules (checked when the runtime runs with -Djgil.checked=true):
  *   - the calling thread must hold the lock at JGIL_BEGIN_ALLOW_THREADS;
- *   - blocks do not nest; JGIL_BLOCK_THREADS/JGIL_UNBLOCK_THREADS only inside;
+ *   - blocks do not nest (a nested BEGIN is refused with IllegalStateException,
+ *     naming both blocks); JGIL_BLOCK_THREADS/JGIL_UNBLOCK_THREADS only inside;
  *   - never open a block inside a JNI critical region (GetPrimitiveArrayCritical):
  *     the slow path calls into Java.  Get the critical array after BEGIN and
  *     release it before END.
+ *
+ * Beyond the plain block (see each one's comment below): JGIL_BEGIN_ALLOW_THREADS_IF
+ * and _ADAPTIVE (release only when it pays), _CANCELLABLE (Thread.interrupt()
+ * reaches the kernel: jgil_cancelled(), an unblocking function), jgil_ensure()
+ * for native threads, JGIL_REQUIRE_GIL() and jgil_checkpoint().  C++: jgil.hpp
+ * (RAII guards, exception translation).  The guide: docs/guide.md.
  *
  * Extensions other than libjgil itself call jgil_import(env) once (JNI_OnLoad)
  * and define the API pointer in exactly one of their files with
