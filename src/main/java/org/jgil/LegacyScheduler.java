@@ -1,7 +1,8 @@
 package org.jgil;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Policy {@code legacy}, Python 2's GIL: every {@code ticks} checkpoints the holder releases the
@@ -19,7 +20,7 @@ final class LegacyScheduler extends Scheduler {
     private static final long SAFETY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final int ticksPerSwitch;
-    private final Condition lockFreed = mutex.newCondition();
+    private final ArrayDeque<Thread> parked = new ArrayDeque<>(); // guarded by mutex
     private int waiters; // guarded by mutex
     private long switchNumber; // guarded by mutex: lock taken by a thread that had to wait
     private int ticks; // touched only by the holder, at checkpoints
@@ -42,40 +43,46 @@ final class LegacyScheduler extends Scheduler {
         LockWord.setDropRequest(true);
     }
 
+    /**
+     * Waits like a thread on Python 2's lock (a semaphore): parked in the kernel until a release
+     * wakes it, then it must be scheduled before it can try again. No spinning, no handoff.
+     */
     @Override
     void acquire(long tid, boolean returning) {
         long start = System.nanoTime();
         boolean waited = false;
         boolean interrupted = false;
+        Thread self = Thread.currentThread();
         mutex.lock();
         try {
             waiters++;
             LockWord.setWaiters();
-            try {
-                while (true) {
-                    long word = LockWord.get();
-                    long owner = LockWord.owner(word);
-                    if (owner == 0) {
-                        if (LockWord.compareAndSet(word, tid | LockWord.WAITERS)) {
-                            break;
-                        }
-                        continue;
+            while (true) {
+                long word = LockWord.get();
+                long owner = LockWord.owner(word);
+                if (owner == 0) {
+                    if (LockWord.compareAndSet(word, tid | LockWord.WAITERS)) {
+                        break;
                     }
-                    waited = true;
-                    long left;
-                    try {
-                        left = lockFreed.awaitNanos(SAFETY_WAIT_NANOS);
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                        continue;
-                    }
-                    if (left <= 0) {
-                        freeIfOwnerDead(owner);
-                    }
+                    continue;
                 }
-            } finally {
-                waiters--;
+                waited = true;
+                parked.addLast(self);
+                mutex.unlock();
+                try {
+                    LockSupport.parkNanos(this, SAFETY_WAIT_NANOS);
+                    if (Thread.interrupted()) {
+                        interrupted = true;
+                    }
+                } finally {
+                    mutex.lock();
+                    parked.remove(self);
+                }
+                if (LockWord.owner(LockWord.get()) == owner) {
+                    freeIfOwnerDead(owner);
+                }
             }
+            waiters--;
             if (waiters == 0) {
                 LockWord.compareAndSet(tid | LockWord.WAITERS, tid);
             }
@@ -87,13 +94,15 @@ final class LegacyScheduler extends Scheduler {
         } finally {
             mutex.unlock();
             if (interrupted) {
-                Thread.currentThread().interrupt();
+                self.interrupt();
             }
         }
     }
 
+    /** Frees the lock and wakes one parked waiter, after leaving the mutex, as sem_post would. */
     @Override
     void release(long tid) {
+        Thread wake;
         mutex.lock();
         try {
             while (true) {
@@ -102,9 +111,12 @@ final class LegacyScheduler extends Scheduler {
                     break;
                 }
             }
-            lockFreed.signal();
+            wake = parked.peekFirst();
         } finally {
             mutex.unlock();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
         }
     }
 

@@ -85,7 +85,7 @@ public final class Blas {
     }
 
     static double dotNanos(long n) {
-        return Cost.nanos(n, 0.30, 0.10, 0.07);
+        return Cost.nanos(n, 0.21, 0.18, 0.19);
     }
 
     // ---------------------------------------------------------------- sum
@@ -136,7 +136,7 @@ public final class Blas {
     }
 
     static double sumNanos(long n) {
-        return Cost.nanos(n, 0.25, 0.06, 0.05);
+        return Cost.nanos(n, 0.18, 0.095, 0.09);
     }
 
     // ---------------------------------------------------------------- axpy
@@ -199,7 +199,7 @@ public final class Blas {
     }
 
     static double axpyNanos(long n) {
-        return Cost.nanos(n, 0.40, 0.15, 0.12);
+        return Cost.nanos(n, 0.85, 0.24, 0.22);
     }
 
     // ---------------------------------------------------------------- gemm
@@ -316,6 +316,6 @@ public final class Blas {
     }
 
     static double gemmNanos(long m, long n, long k) {
-        return Cost.nanos(2.0 * m * n * k, 0.15, 0.025, 0.013);
+        return Cost.nanos(2.0 * m * n * k, 0.17, 0.026, 0.013);
     }
 }

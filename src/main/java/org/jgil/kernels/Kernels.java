@@ -137,6 +137,7 @@ public final class Kernels {
     private static Workload spin(Workload.Params p) {
         long micros = p.workMicrosOr(100);
         long seed = p.seed();
+        Synthetic.spinIterations(micros); // calibrates now (a few ms), not in the first timed call
         // The state's top 53 bits as a fraction: an exact function of the result.
         return workload(mode -> (Synthetic.spin(micros, seed, mode) >>> 11) * 0x1.0p-53, 0, 0);
     }

@@ -92,6 +92,6 @@ public final class Mandelbrot {
 
     /** Pessimistic: as if a quarter of the pixels ran to maxIter (the set's share of a typical view). */
     static double nanos(long cells, int maxIter) {
-        return Cost.nanos(cells * (1 + maxIter / 4.0), 1.2, 0.35, 0.2);
+        return Cost.nanos(cells * (1 + maxIter / 4.0), 2.2, 0.65, 0.32);
     }
 }

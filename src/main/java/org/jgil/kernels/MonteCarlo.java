@@ -79,6 +79,6 @@ public final class MonteCarlo {
     }
 
     static double nanos(long samples) {
-        return Cost.nanos(samples, 2.0, 0.5, 0.25);
+        return Cost.nanos(samples, 2.7, 0.75, 0.32);
     }
 }

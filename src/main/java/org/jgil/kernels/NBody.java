@@ -116,6 +116,6 @@ public final class NBody {
     }
 
     static double nanos(long n) {
-        return Cost.nanos((double) n * n, 4.0, 1.0, 0.5);
+        return Cost.nanos((double) n * n, 4.1, 0.98, 0.52);
     }
 }

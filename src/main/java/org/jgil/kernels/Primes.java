@@ -52,6 +52,6 @@ public final class Primes {
     }
 
     static double nanos(long n) {
-        return Cost.nanos(n, 1.0, 1.0, 1.0);
+        return Cost.nanos(n, 0.7, 0.7, 0.7);
     }
 }

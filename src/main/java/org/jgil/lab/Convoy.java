@@ -65,9 +65,7 @@ public final class Convoy {
             alone.runHere();
 
             CpuLoop cpu = new CpuLoop();
-            Thread cpuThread = new Thread(cpu, "convoy-cpu");
-            cpuThread.start();
-            cpu.awaitRunning();
+            Thread cpuThread = cpu.start("convoy-cpu");
             IoLoop together = new IoLoop(op, phase);
             long start = System.nanoTime();
             together.runHere();
@@ -85,9 +83,7 @@ public final class Convoy {
 
     private static double cpuUnitsPerSecond(Duration phase) throws InterruptedException {
         CpuLoop cpu = new CpuLoop();
-        Thread t = new Thread(cpu, "convoy-cpu-alone");
-        t.start();
-        cpu.awaitRunning();
+        Thread t = cpu.start("convoy-cpu-alone");
         Thread.sleep(phase.toMillis());
         cpu.stop();
         t.join();
@@ -135,9 +131,24 @@ public final class Convoy {
         private final CpuWork work = new CpuWork();
         private volatile boolean stop;
         private volatile boolean running;
+        private volatile Throwable failure;
         private long units;
         private long startNanos;
         private long endNanos;
+
+        /** Starts the loop on a new thread and returns once it holds the lock and runs. */
+        Thread start(String name) {
+            Thread t = new Thread(this, name);
+            t.setUncaughtExceptionHandler((thread, e) -> failure = e);
+            t.start();
+            while (!running) {
+                if (!t.isAlive()) {
+                    throw new IllegalStateException("the CPU-bound thread died before it started", failure);
+                }
+                Thread.onSpinWait();
+            }
+            return t;
+        }
 
         @Override
         public void run() {
@@ -155,12 +166,6 @@ public final class Convoy {
                 endNanos = System.nanoTime();
             } finally {
                 Gil.release();
-            }
-        }
-
-        void awaitRunning() {
-            while (!running) {
-                Thread.onSpinWait();
             }
         }
 

@@ -326,6 +326,37 @@ class KernelAgreementTest {
         });
     }
 
+    /** The JAVA mode's buffer paths are the same maths as its array paths, bit for bit. */
+    @org.junit.jupiter.api.Test
+    void javaModeOnBuffersEqualsJavaModeOnArrays() {
+        int n = 1001;
+        double[] x = random(n, 21), y = random(n, 22);
+        assertEquals((double) held(() -> Blas.sum(x, Mode.JAVA)), (double) held(() -> Blas.sum(directCopy(x, 1), Mode.JAVA)));
+        double[] ya = y.clone();
+        DoubleBuffer yb = directCopy(y, 2);
+        held(() -> Blas.axpy(0.3, x, ya, Mode.JAVA));
+        held(() -> Blas.axpy(0.3, directCopy(x, 0), yb, Mode.JAVA));
+        assertArrayEquals(ya, contents(yb));
+        int m = 23;
+        double[] a = random(m * m, 23), b = random(m * m, 24), c = new double[m * m];
+        held(() -> Blas.gemm(m, a, b, c, Mode.JAVA));
+        DoubleBuffer cb = directCopy(new double[m * m], 1);
+        held(() -> Blas.gemm(m, directCopy(a, 0), directCopy(b, 3), cb, Mode.JAVA));
+        assertArrayEquals(c, contents(cb));
+        int[] counts = new int[30 * 20];
+        IntBuffer cbuf = directInts(30 * 20);
+        held(() -> Mandelbrot.compute(30, 20, -2, -1, 0.1, 0.1, 100, counts, 0, Mode.JAVA));
+        held(() -> Mandelbrot.compute(30, 20, -2, -1, 0.1, 0.1, 100, cbuf, Mode.JAVA));
+        int[] got = new int[counts.length];
+        cbuf.get(0, got);
+        assertArrayEquals(counts, got);
+        double[] st = NBody.randomState(50, 3);
+        DoubleBuffer sb = directCopy(st, 2);
+        held(() -> NBody.step(st, 0.01, Mode.JAVA));
+        held(() -> NBody.step(sb, 50, 0.01, Mode.JAVA));
+        assertArrayEquals(st, contents(sb));
+    }
+
     @ParameterizedTest
     @EnumSource(Mode.class)
     void sleepReturnsInEveryMode(Mode mode) {
