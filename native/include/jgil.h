@@ -260,14 +260,14 @@ static inline void jgil_checkpoint_at(const char *site)
 
 /* 1 if a call expected to take `expected_ns` should give the lock up: it is
  * long, or another thread is waiting for the lock right now (the WAITERS bit
- * of the owner word, read inline), or the runtime wants every call on the
- * slow path (checked mode, policy "none").  One or two loads. */
+ * of the owner word, read inline), or checked mode wants every block
+ * verified.  One or two loads. */
 static inline int jgil_should_release(int64_t expected_ns)
 {
     jgil_state *s = jgil_api_ptr->state;
     return expected_ns >= JGIL_ADAPTIVE_LONG_NS
         || (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) & JGIL_WAITERS_BIT) != 0
-        || __atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) != 0;
+        || (__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) & JGIL_SLOW_CHECKED) != 0;
 }
 
 /* The block macros keep errno across the lock operations, as CPython's do: the
