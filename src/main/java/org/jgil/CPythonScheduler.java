@@ -75,10 +75,16 @@ final class CPythonScheduler extends Scheduler {
         waiters++;
         LockWord.setWaiters();
         boolean interrupted = false;
+        long sameOwner = 0;
+        long sameOwnerSince = start;
         try {
             while (true) {
                 long word = LockWord.get();
                 long owner = LockWord.owner(word);
+                if (owner != sameOwner) {
+                    sameOwner = owner;
+                    sameOwnerSince = System.nanoTime();
+                }
                 if (owner == 0) {
                     // Keep the WAITERS bit while we still count ourselves; cleared below if we were last.
                     if (LockWord.compareAndSet(word, tid | LockWord.WAITERS)) {
@@ -100,6 +106,7 @@ final class CPythonScheduler extends Scheduler {
                 } else if (switchNumber == seen && LockWord.owner(LockWord.get()) == owner
                         && !freeIfOwnerDead(owner)) {
                     requestDrop();
+                    noteLongHold(owner, System.nanoTime() - sameOwnerSince);
                 }
             }
         } finally {

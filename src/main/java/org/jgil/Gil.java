@@ -100,7 +100,7 @@ public final class Gil {
         long tid = currentThreadId();
         boolean acquired = LockWord.owner(LockWord.get()) != tid;
         if (acquired && !LockWord.compareAndSet(0, tid)) {
-            scheduler.acquire(tid, false);
+            waitFor(scheduler, tid, false, LockWord.owner(LockWord.get()));
         }
         return Ensured.open(tid, acquired);
     }
@@ -251,12 +251,26 @@ public final class Gil {
 
     static void acquireSlow(long tid, boolean returning) {
         Scheduler scheduler = Gil.scheduler;
-        if (LockWord.owner(LockWord.get()) == tid && scheduler.locks()) {
+        long owner = LockWord.owner(LockWord.get());
+        if (owner == tid && scheduler.locks()) {
             throw new IllegalStateException("the current thread (" + Thread.currentThread().getName()
                     + ") already holds the GIL; use Gil.ensure() or Gil.run() where code may run "
                     + "with or without it");
         }
+        waitFor(scheduler, tid, returning, owner);
+    }
+
+    /** A contended acquire through the scheduler, seen by JFR. */
+    static void waitFor(Scheduler scheduler, long tid, boolean returning, long owner) {
+        GilEvents.Wait event = new GilEvents.Wait();
+        event.begin();
         scheduler.acquire(tid, returning);
+        if (event.shouldCommit()) {
+            event.policy = scheduler.name();
+            event.returning = returning;
+            event.owner = owner;
+            event.commit();
+        }
     }
 
     static void releaseSlow(long tid, String what) {

@@ -107,7 +107,7 @@ final class GilRuntime {
                     + ": this thread already holds the GIL (END twice, or BLOCK without UNBLOCK)");
         }
         if (!LockWord.compareAndSet(0, tid)) {
-            Gil.scheduler().acquire(tid, true);
+            Gil.waitFor(Gil.scheduler(), tid, true, LockWord.owner(LockWord.get()));
         }
         OPEN_SECTIONS.get().pollLast();
     }
@@ -119,7 +119,7 @@ final class GilRuntime {
             return false;
         }
         if (!LockWord.compareAndSet(0, tid)) {
-            Gil.scheduler().acquire(tid, false);
+            Gil.waitFor(Gil.scheduler(), tid, false, LockWord.owner(LockWord.get()));
         }
         return true;
     }

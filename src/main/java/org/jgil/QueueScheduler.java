@@ -41,6 +41,7 @@ final class QueueScheduler extends Scheduler {
     private final ArrayDeque<Waiter> cpuQueue = new ArrayDeque<>(); // guarded by mutex
     private final ArrayDeque<Waiter> ioQueue = new ArrayDeque<>(); // guarded by mutex
     private long switchNumber; // guarded by mutex
+    private long lastSwitchNanos = System.nanoTime(); // guarded by mutex
 
     QueueScheduler(boolean ioPriority) {
         this.ioPriority = ioPriority;
@@ -119,6 +120,7 @@ final class QueueScheduler extends Scheduler {
             return;
         }
         switchNumber++;
+        lastSwitchNanos = System.nanoTime();
         counters.handoffs++;
         boolean morePriority = !ioQueue.isEmpty();
         LockWord.setDropRequest(morePriority);
@@ -191,6 +193,7 @@ final class QueueScheduler extends Scheduler {
                 grantNextLocked(); // a policy switch or a fast-path release raced our enqueue
             } else {
                 requestDrop();
+                noteLongHold(owner, System.nanoTime() - lastSwitchNanos);
             }
         } finally {
             mutex.unlock();

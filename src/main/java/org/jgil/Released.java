@@ -6,10 +6,12 @@ package org.jgil;
  */
 public final class Released implements AutoCloseable {
     private final long tid;
+    private final GilEvents.ReleasedSection event = new GilEvents.ReleasedSection();
     private boolean closed;
 
     Released(long tid) {
         this.tid = tid;
+        event.begin();
     }
 
     /**
@@ -26,6 +28,7 @@ public final class Released implements AutoCloseable {
             throw new IllegalStateException("this Released section is already closed");
         }
         closed = true;
+        event.commit();
         if (!LockWord.compareAndSet(0, tid)) {
             Gil.acquireSlow(tid, true);
         }

@@ -3,6 +3,7 @@ package org.jgil;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,11 @@ abstract class Scheduler {
 
     /** The policies, by the names {@code -Djgil.policy} and {@code --policy} take. */
     static final List<String> POLICIES = List.of("cpython", "legacy", "fifo", "io-priority", "none");
+
+    /** A waiter that saw one owner keep the lock this long logs a warning ({@code -Djgil.warnHoldMs}). */
+    private static final long WARN_HOLD_NANOS = Long.getLong("jgil.warnHoldMs", 200) * 1_000_000;
+    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
+    private static final AtomicLong LAST_WARNING = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     final ReentrantLock mutex = new ReentrantLock();
     final SchedulerCounters counters = new SchedulerCounters(); // guarded by mutex
@@ -143,6 +149,23 @@ abstract class Scheduler {
         if (!LockWord.dropRequested()) {
             LockWord.setDropRequest(true);
             counters.dropRequests++;
+        }
+    }
+
+    /**
+     * Called by a waiter that has seen {@code owner} keep the lock for {@code nanos}: warns once
+     * the hold passes the threshold, at most once every ten seconds for the whole process.
+     */
+    static void noteLongHold(long owner, long nanos) {
+        if (nanos < WARN_HOLD_NANOS || !LOG.isWarnEnabled()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long last = LAST_WARNING.get();
+        if (now - last >= WARN_EVERY_NANOS && LAST_WARNING.compareAndSet(last, now)) {
+            LOG.warn("Thread id {} has held the GIL for {} ms while other threads waited. Call Gil.checkpoint() "
+                    + "in long managed loops and release the lock around long native work "
+                    + "(JGIL_BEGIN_ALLOW_THREADS). (At most one such warning every 10 s.)", owner, nanos / 1_000_000);
         }
     }
 

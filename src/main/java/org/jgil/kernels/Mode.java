@@ -26,8 +26,8 @@ public enum Mode {
      */
     JAVA;
 
-    /** 20 us: see {@link #autoThresholdNanos()} and docs/kernels.md. */
-    static final long DEFAULT_AUTO_THRESHOLD_MICROS = 20;
+    /** 10 us: see {@link #autoThresholdNanos()} and docs/kernels.md. */
+    static final long DEFAULT_AUTO_THRESHOLD_MICROS = 10;
 
     private static final long AUTO_THRESHOLD_NANOS =
             Math.max(0, Long.getLong("jgil.kernels.autoThresholdMicros", DEFAULT_AUTO_THRESHOLD_MICROS)) * 1000;
@@ -35,14 +35,16 @@ public enum Mode {
     /**
      * The work above which {@link #AUTO} releases the GIL, in estimated nanoseconds of native work.
      *
-     * <p>Releasing costs about 3 ns while nobody waits, but under contention a release hands the lock
-     * over: the waiter is woken (a futex wake and a context switch, several microseconds on both
-     * sides) and the releasing thread queues to get it back. Measured on the development machine
-     * (docs/kernels.md), two threads calling the same kernel get more total throughput from
-     * RELEASED than from HELD once a call does more than roughly 5-10 us of work; below that the
-     * handoffs cost more than the overlap gains. AUTO releases from 20 us, a margin of about 2x
-     * over that crossover, so that it never loses much to HELD on small calls and gains nearly all
-     * of RELEASED's parallelism on large ones. Set with {@code -Djgil.kernels.autoThresholdMicros}.
+     * <p>Releasing costs about 20 ns while nobody waits (one CAS each way plus a JNI exception
+     * check), nothing against a call of microseconds. Under contention a release hands the lock
+     * over: the waiter is woken (a futex wake and a context switch) and the releaser queues to get
+     * it back, microseconds of latency. Measured on the development machine (docs/kernels.md), two
+     * threads calling the same native kernel gained nothing from releasing below about 3 us of work
+     * per call, clearly gained from 5 us, and reached about 1.9x the throughput of one thread (the
+     * most two cores give) from 10 us. AUTO releases from there: 10 us, about twice the crossover,
+     * so it never loses much to HELD on small calls and gets nearly all of RELEASED's parallelism on
+     * large ones. Set with {@code -Djgil.kernels.autoThresholdMicros}. Each kernel estimates its work
+     * from its size and per-unit costs measured for each instruction set.
      */
     public static long autoThresholdNanos() {
         return AUTO_THRESHOLD_NANOS;

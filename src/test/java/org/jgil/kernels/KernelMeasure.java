@@ -105,17 +105,28 @@ public final class KernelMeasure {
         System.out.printf(Locale.ROOT, "java     median %.1f ms  %.2f GFLOP/s%n", java * 1e3, w.flopsPerCall() / java / 1e9);
     }
 
-    /** Calls per second of {@code threads} threads each looping {@code Gil.run(call)} for {@code millis}. */
-    private static double rate(int threads, long millis, Runnable call) throws InterruptedException {
+    /** What {@link #rate} measured: calls per second, and CPU time per call summed over the threads. */
+    private record Rate(double callsPerSecond, double cpuNanosPerCall) {}
+
+    /**
+     * {@code threads} threads each looping {@code Gil.run(call)} for {@code millis}. Besides calls per
+     * second (which other jobs on the machine disturb), it sums the threads' own CPU time: a
+     * contended hand-off costs CPU (futex calls, context switches) whoever else is running.
+     */
+    private static Rate rate(int threads, long millis, Runnable call) throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder calls = new LongAdder();
+        LongAdder cpu = new LongAdder();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             ts.add(new Thread(() -> {
+                long c0 = mx.getCurrentThreadCpuTime();
                 while (!stop.get()) {
                     Gil.run(call);
                     calls.increment();
                 }
+                cpu.add(mx.getCurrentThreadCpuTime() - c0);
             }));
         }
         long start = System.nanoTime();
@@ -125,7 +136,8 @@ public final class KernelMeasure {
         for (Thread t : ts) {
             t.join();
         }
-        return calls.sum() / ((System.nanoTime() - start) / 1e9);
+        double n = calls.sum();
+        return new Rate(n / ((System.nanoTime() - start) / 1e9), cpu.sum() / n);
     }
 
     private static double median(double[] v) {
@@ -135,25 +147,29 @@ public final class KernelMeasure {
     }
 
     private static void threshold() throws InterruptedException {
-        System.out.println("\n== two threads, spin(w) per call: calls/s relative to one thread HELD (median of 3) ==");
-        System.out.printf(Locale.ROOT, "%8s %12s %12s %12s %14s%n", "work us", "2 thr held", "2 thr rel",
-                "rel/held", "2 thr rel ns/call");
+        System.out.println("\n== two threads, spin(w) per call (median of 3 rounds) ==");
+        System.out.println("throughput relative to one thread HELD; CPU us per call summed over both threads");
+        System.out.printf(Locale.ROOT, "%8s %11s %11s %9s %11s %11s %11s%n", "work us", "2thr held", "2thr rel",
+                "rel/held", "cpu 1 held", "cpu 2 held", "cpu 2 rel");
         for (long w : new long[] {0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 100, 200}) {
             Runnable held = () -> Synthetic.spin(w, 1, Mode.HELD);
             Runnable rel = () -> Synthetic.spin(w, 1, Mode.RELEASED);
             rate(2, 200, rel); // warm-up
-            double[] h = new double[3], r = new double[3], q = new double[3], ns = new double[3];
+            double[] h = new double[3], r = new double[3], q = new double[3];
+            double[] c1 = new double[3], ch = new double[3], cr = new double[3];
             for (int round = 0; round < 3; round++) {
-                double one = rate(1, 400, held);
-                double twoHeld = rate(2, 400, held);
-                double twoRel = rate(2, 400, rel);
-                h[round] = twoHeld / one;
-                r[round] = twoRel / one;
-                q[round] = twoRel / twoHeld;
-                ns[round] = 1e9 / twoRel;
+                Rate one = rate(1, 400, held);
+                Rate twoHeld = rate(2, 400, held);
+                Rate twoRel = rate(2, 400, rel);
+                h[round] = twoHeld.callsPerSecond() / one.callsPerSecond();
+                r[round] = twoRel.callsPerSecond() / one.callsPerSecond();
+                q[round] = twoRel.callsPerSecond() / twoHeld.callsPerSecond();
+                c1[round] = one.cpuNanosPerCall() / 1e3;
+                ch[round] = twoHeld.cpuNanosPerCall() / 1e3;
+                cr[round] = twoRel.cpuNanosPerCall() / 1e3;
             }
-            System.out.printf(Locale.ROOT, "%8d %12.2f %12.2f %12.2f %14.0f%n", w, median(h), median(r), median(q),
-                    median(ns));
+            System.out.printf(Locale.ROOT, "%8d %11.2f %11.2f %9.2f %11.2f %11.2f %11.2f%n", w, median(h), median(r),
+                    median(q), median(c1), median(ch), median(cr));
         }
         System.out.println("\n== uncontended: one thread, sum of 16 doubles, ns per call ==");
         double[] x = new double[16];
