@@ -62,7 +62,7 @@ typedef struct jgil_state {
     char pad0[56];
     int32_t drop_request;          /* offset 64: a waiter asks the holder to yield */
     int32_t slow_flags;            /* offset 68: JGIL_SLOW_*: nonzero sends every call to the slow path */
-    int32_t stats;                 /* offset 72: statistics on */
+    int32_t stats_period;          /* offset 72: with JGIL_SLOW_STATS, time one call in this many (2^k) */
     int32_t reserved;
     char pad1[48];
 } jgil_state;
@@ -70,6 +70,7 @@ typedef struct jgil_state {
 /* Why every release/re-take must take the slow path. */
 #define JGIL_SLOW_CHECKED  1       /* checked mode: verify each call, report misuse */
 #define JGIL_SLOW_NOLOCK   2       /* policy "none": there is no lock to give up */
+#define JGIL_SLOW_STATS    4       /* -Djgil.stats: sample per-site timings (no upcall) */
 
 /* What jgil_save_thread returns under policy "none": nothing to re-take. */
 #define JGIL_TSTATE_NOLOCK ((jgil_tstate)-1)

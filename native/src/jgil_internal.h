@@ -22,6 +22,12 @@ int jgil_cancel_poll(void);
 void jgil_cancel_begin(void (*ubf)(void *), void *arg);
 void jgil_cancel_end(void);
 
+/* Per-call-site statistics (jgil_stats.c), on the slow path under JGIL_SLOW_STATS. */
+void jgil_stats_begin(void);
+void jgil_stats_work_done(void);
+void jgil_stats_end(const char *site);
+int jgil_stats_period(void);
+
 /* Same clock as System.nanoTime() on Linux. */
 static inline int64_t jgil_nanotime(void)
 {

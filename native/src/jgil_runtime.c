@@ -60,16 +60,24 @@ static JNIEnv *env_for_upcall(void)
 }
 
 /* The slow paths keep errno: the kernel around them may be reporting a
- * failure through it, and a JVM upcall may clobber it. */
-static int lock_disabled(void)
-{
-    return __atomic_load_n(&runtime_state.slow_flags, __ATOMIC_RELAXED) & JGIL_SLOW_NOLOCK;
-}
-
+ * failure through it, and a JVM upcall may clobber it.  Statistics and the
+ * no-lock policy divert the fast path here too, but need no Java: only a
+ * failed CAS or checked mode calls up. */
 static jgil_tstate save_thread_slow(const char *site)
 {
-    if (lock_disabled())
+    int flags = __atomic_load_n(&runtime_state.slow_flags, __ATOMIC_RELAXED);
+    if (flags & JGIL_SLOW_STATS)
+        jgil_stats_begin();
+    if (flags & JGIL_SLOW_NOLOCK)
         return JGIL_TSTATE_NOLOCK;
+    if (!(flags & JGIL_SLOW_CHECKED)) {
+        /* Only statistics sent us here: the uncontended case still needs no Java. */
+        int64_t w = __atomic_load_n(&runtime_state.owner, __ATOMIC_RELAXED);
+        if (w > 0 && (w & JGIL_WAITERS_BIT) == 0
+            && __atomic_compare_exchange_n(&runtime_state.owner, &w, 0, 0,
+                                           __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+            return w;
+    }
     int saved_errno = errno;
     jlong tid = 0;
     JNIEnv *env = env_for_upcall();
@@ -85,8 +93,21 @@ static jgil_tstate save_thread_slow(const char *site)
 
 static void restore_thread_slow(jgil_tstate saved, const char *site)
 {
-    if ((saved == JGIL_TSTATE_NOLOCK && lock_disabled()) || saved == JGIL_TSTATE_HELD)
+    int flags = __atomic_load_n(&runtime_state.slow_flags, __ATOMIC_RELAXED);
+    if (saved == JGIL_TSTATE_HELD)
+        return; /* a _IF/_ADAPTIVE block that kept the lock */
+    if (flags & JGIL_SLOW_STATS)
+        jgil_stats_work_done();
+    if (saved == JGIL_TSTATE_NOLOCK && (flags & JGIL_SLOW_NOLOCK))
         return;
+    int64_t expected = 0;
+    if (!(flags & JGIL_SLOW_CHECKED) && saved > 0
+        && __atomic_compare_exchange_n(&runtime_state.owner, &expected, saved, 0,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+        if (flags & JGIL_SLOW_STATS)
+            jgil_stats_end(site);
+        return;
+    }
     int saved_errno = errno;
     JNIEnv *env = jgil_env();
     if (env == NULL) {
@@ -120,6 +141,8 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
         (*env)->Throw(env, pending);
         (*env)->DeleteLocalRef(env, pending);
     }
+    if (flags & JGIL_SLOW_STATS)
+        jgil_stats_end(site);
     errno = saved_errno;
 }
 
@@ -270,6 +293,12 @@ JNIEXPORT jobject JNICALL Java_org_jgil_GilRuntime_stateBuffer(JNIEnv *env, jcla
 {
     (void)cls;
     return (*env)->NewDirectByteBuffer(env, &runtime_state, sizeof runtime_state);
+}
+
+int jgil_stats_period(void)
+{
+    int period = __atomic_load_n(&runtime_state.stats_period, __ATOMIC_RELAXED);
+    return period > 0 ? period : 1;
 }
 
 JNIEXPORT jlong JNICALL Java_org_jgil_GilRuntime_apiAddress0(JNIEnv *env, jclass cls)

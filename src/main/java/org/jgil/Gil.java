@@ -45,6 +45,10 @@ public final class Gil {
         initial.install();
         scheduler = initial;
         LockWord.setChecked(Boolean.getBoolean("jgil.checked"));
+        if (HoldStats.ON) {
+            int period = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 16)));
+            LockWord.setSiteStats(true, period);
+        }
         LOG.debug("jgil: policy {}, switch interval {} us, checked mode {}, library from {}",
                 initial.name(), initial.switchIntervalNanos() / 1000, LockWord.checked(),
                 NativeLibrary.origin());
@@ -67,6 +71,9 @@ public final class Gil {
         if (!LockWord.compareAndSet(0, tid)) {
             acquireSlow(tid, false);
         }
+        if (HoldStats.ON) {
+            HoldStats.acquired();
+        }
     }
 
     /**
@@ -76,6 +83,9 @@ public final class Gil {
      */
     public static void release() {
         long tid = currentThreadId();
+        if (HoldStats.ON) {
+            HoldStats.released();
+        }
         if (!LockWord.compareAndSet(tid, 0)) {
             releaseSlow(tid, "Gil.release()");
         }
@@ -101,6 +111,9 @@ public final class Gil {
         boolean acquired = LockWord.owner(LockWord.get()) != tid;
         if (acquired && !LockWord.compareAndSet(0, tid)) {
             waitFor(scheduler, tid, false, LockWord.owner(LockWord.get()));
+        }
+        if (HoldStats.ON && acquired) {
+            HoldStats.acquired();
         }
         return Ensured.open(tid, acquired);
     }
@@ -135,6 +148,9 @@ public final class Gil {
      */
     public static Released allowThreads() {
         long tid = currentThreadId();
+        if (HoldStats.ON) {
+            HoldStats.released();
+        }
         if (!LockWord.compareAndSet(tid, 0)) {
             releaseSlow(tid, "Gil.allowThreads()");
         }
@@ -235,9 +251,41 @@ public final class Gil {
         return scheduler.stats();
     }
 
-    /** Clears the scheduler's counters. */
+    /** Clears the scheduler's counters, and with {@code -Djgil.stats=true} the per-thread and per-site figures. */
     public static void resetStats() {
         scheduler.resetStats();
+        if (HoldStats.ON) {
+            HoldStats.reset();
+            GilRuntime.resetSiteStats();
+        }
+    }
+
+    /**
+     * Per native call site: calls, time released, time waiting to come back. Empty unless the
+     * process runs with {@code -Djgil.stats=true}.
+     */
+    public static List<SiteStats> siteStats() {
+        if (!HoldStats.ON) {
+            return List.of();
+        }
+        String[] names = new String[1024];
+        long[] values = new long[3 * names.length];
+        int n = GilRuntime.siteStats(names, values);
+        int period = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 16)));
+        List<SiteStats> sites = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long samples = values[3 * i];
+            double released = samples == 0 ? 0 : (double) values[3 * i + 1] / samples;
+            double back = samples == 0 ? 0 : (double) values[3 * i + 2] / samples;
+            sites.add(new SiteStats(names[i], samples, samples * period, released, back, period));
+        }
+        sites.sort((a, b) -> Long.compare(b.sampledCalls(), a.sampledCalls()));
+        return List.copyOf(sites);
+    }
+
+    /** True when the process collects per-thread and per-site statistics ({@code -Djgil.stats=true}). */
+    public static boolean isCollectingStats() {
+        return HoldStats.ON;
     }
 
     /** True when the process runs in checked mode ({@code -Djgil.checked=true}). */

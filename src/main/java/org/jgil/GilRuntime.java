@@ -48,6 +48,11 @@ final class GilRuntime {
     private static final ThreadLocal<ArrayDeque<String>> OPEN_SECTIONS =
             ThreadLocal.withInitial(ArrayDeque::new);
 
+    /** Fills {@code names[i]} and {@code values[3i..3i+2]} (samples, released ns, re-acquire ns). */
+    static native int siteStats(String[] names, long[] values);
+
+    static native void resetSiteStats();
+
     /**
      * The address of the {@code jgil_api} table, for {@code jgil_import()} in extensions.
      *

@@ -22,13 +22,17 @@ import java.util.List;
  * @param wakeupsFoundTaken of those, times it found the lock already re-taken (the old GIL's
  *     priority inversion)
  * @param deadOwnersRecovered locks freed because their owner thread had ended
- * @param threads the same, per thread that waited
+ * @param acquisitions with {@code -Djgil.stats=true}: acquisitions made in Java, all threads
+ * @param holdNanosTotal with {@code -Djgil.stats=true}: time held, as Java sees it, all threads
+ * @param threads the same, per thread that waited or (with statistics on) held the lock
  */
 public record GilStats(String policy, long waits, long waitNanosTotal, long waitNanosP50, long waitNanosP99,
                        long waitNanosMax, long handoffs, long dropRequests, long forcedSwitches, long wakeups,
-                       long wakeupsFoundTaken, long deadOwnersRecovered, List<ThreadStats> threads) {
+                       long wakeupsFoundTaken, long deadOwnersRecovered, long acquisitions, long holdNanosTotal,
+                       List<ThreadStats> threads) {
 
-    /** Waits of one thread. */
+    /** One thread's waits, and with {@code -Djgil.stats=true} its acquisitions and time holding. */
     public record ThreadStats(long threadId, String threadName, long waits, long waitNanosTotal,
-                              long waitNanosP50, long waitNanosP99, long waitNanosMax) {}
+                              long waitNanosP50, long waitNanosP99, long waitNanosMax, long acquisitions,
+                              long holdNanos) {}
 }

@@ -24,7 +24,8 @@ final class LockWord {
     private static final int SLOW_FLAGS = 68;
     static final int SLOW_CHECKED = 1; // JGIL_SLOW_CHECKED
     static final int SLOW_NOLOCK = 2; // JGIL_SLOW_NOLOCK
-    private static final int STATS = 72;
+    static final int SLOW_STATS = 4; // JGIL_SLOW_STATS
+    private static final int STATS_PERIOD = 72;
 
     private static final VarHandle LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -80,7 +81,9 @@ final class LockWord {
         }
     }
 
-    static void setStats(boolean on) {
-        INTS.setVolatile(STATE, STATS, on ? 1 : 0);
+    /** Native per-site statistics on or off; {@code period}: time one call in this many (a power of 2). */
+    static void setSiteStats(boolean on, int period) {
+        INTS.setVolatile(STATE, STATS_PERIOD, period);
+        setSlowFlag(SLOW_STATS, on);
     }
 }

@@ -32,5 +32,8 @@ public final class Released implements AutoCloseable {
         if (!LockWord.compareAndSet(0, tid)) {
             Gil.acquireSlow(tid, true);
         }
+        if (HoldStats.ON) {
+            HoldStats.acquired();
+        }
     }
 }

@@ -56,14 +56,25 @@ final class SchedulerCounters {
 
     GilStats snapshot(String policy) {
         List<GilStats.ThreadStats> perThread = new ArrayList<>();
-        for (Map.Entry<Long, PerThread> e : threads.entrySet()) {
-            Waits w = e.getValue().waits;
-            perThread.add(new GilStats.ThreadStats(e.getKey(), e.getValue().name, w.count(), w.totalNanos(),
-                    w.percentileNanos(50), w.percentileNanos(99), w.maxNanos()));
+        long acquisitions = 0;
+        long holdNanos = 0;
+        for (Map.Entry<Long, HoldStats.PerThread> e : HoldStats.all().entrySet()) {
+            acquisitions += e.getValue().acquisitions;
+            holdNanos += e.getValue().holdNanos;
         }
-        perThread.sort((a, b) -> Long.compare(a.threadId(), b.threadId()));
+        java.util.Set<Long> ids = new java.util.TreeSet<>(threads.keySet());
+        ids.addAll(HoldStats.all().keySet());
+        for (long id : ids) {
+            PerThread waited = threads.get(id);
+            HoldStats.PerThread held = HoldStats.of(id);
+            Waits w = waited == null ? new Waits() : waited.waits;
+            String name = waited != null ? waited.name : held.name;
+            perThread.add(new GilStats.ThreadStats(id, name, w.count(), w.totalNanos(), w.percentileNanos(50),
+                    w.percentileNanos(99), w.maxNanos(), held == null ? 0 : held.acquisitions,
+                    held == null ? 0 : held.holdNanos));
+        }
         return new GilStats(policy, waits.count(), waits.totalNanos(), waits.percentileNanos(50),
                 waits.percentileNanos(99), waits.maxNanos(), handoffs, dropRequests, forcedSwitches, wakeups,
-                wakeupsFoundTaken, deadOwnersRecovered, List.copyOf(perThread));
+                wakeupsFoundTaken, deadOwnersRecovered, acquisitions, holdNanos, List.copyOf(perThread));
     }
 }

@@ -1,0 +1,132 @@
+/*
+ * jgil_stats.c -- per-call-site statistics of released sections.
+ *
+ * With -Djgil.stats=true the Java side sets JGIL_SLOW_STATS, which sends every
+ * JGIL_BEGIN/END_ALLOW_THREADS through the runtime's slow functions (a call,
+ * still no Java).  Timing every call would cost three clock reads, far more
+ * than the lock itself, so one call in stats_period (per thread) is timed and
+ * the others only bump a thread-local counter.  A timed call adds to its site's
+ * totals: time released (BEGIN to END) and time waiting to come back (END to
+ * holding the lock again).  Calls are estimated as samples x period.
+ *
+ * Sites are keyed by the name pointer the macro passes (a string literal or
+ * __func__, so stable for the life of the library) in a fixed open-addressing
+ * table that is only ever inserted into.
+ */
+#include <stdint.h>
+
+#include "jgil.h"
+#include "jgil_internal.h"
+#include "org_jgil_GilRuntime.h"
+
+#define SITE_SLOTS 1024 /* power of two */
+
+typedef struct site_stats {
+    const char *name;       /* NULL: free slot; set once by CAS */
+    int64_t samples;
+    int64_t released_ns;
+    int64_t reacquire_ns;
+} site_stats;
+
+static site_stats sites[SITE_SLOTS];
+static int64_t sites_overflow; /* samples of sites that found the table full */
+
+static __thread uint32_t calls_seen;
+static __thread int64_t sample_begin; /* 0: this call is not timed */
+static __thread int64_t sample_work_done;
+
+static site_stats *site_slot(const char *name)
+{
+    uintptr_t h = (uintptr_t)name;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull;
+    for (unsigned probe = 0; probe < SITE_SLOTS; probe++) {
+        site_stats *s = &sites[(h + probe) & (SITE_SLOTS - 1)];
+        const char *seen = __atomic_load_n(&s->name, __ATOMIC_ACQUIRE);
+        if (seen == name)
+            return s;
+        if (seen == NULL) {
+            const char *expected = NULL;
+            if (__atomic_compare_exchange_n(&s->name, &expected, name, 0,
+                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
+                || expected == name)
+                return s;
+        }
+    }
+    return NULL;
+}
+
+void jgil_stats_begin(void)
+{
+    uint32_t period = (uint32_t)jgil_stats_period();
+    sample_begin = (++calls_seen & (period - 1)) == 0 ? jgil_nanotime() : 0;
+}
+
+void jgil_stats_work_done(void)
+{
+    if (sample_begin != 0)
+        sample_work_done = jgil_nanotime();
+}
+
+void jgil_stats_end(const char *site)
+{
+    if (sample_begin == 0)
+        return;
+    int64_t back = jgil_nanotime();
+    site_stats *s = site_slot(site != NULL ? site : "(unnamed)");
+    if (s == NULL) {
+        __atomic_add_fetch(&sites_overflow, 1, __ATOMIC_RELAXED);
+    } else {
+        __atomic_add_fetch(&s->samples, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&s->released_ns, sample_work_done - sample_begin, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&s->reacquire_ns, back - sample_work_done, __ATOMIC_RELAXED);
+    }
+    sample_begin = 0;
+}
+
+/* names[i] and values[3i..3i+2] = samples, released ns, re-acquire ns; returns the count. */
+JNIEXPORT jint JNICALL Java_org_jgil_GilRuntime_siteStats(JNIEnv *env, jclass cls,
+                                                          jobjectArray names, jlongArray values)
+{
+    (void)cls;
+    if (names == NULL || values == NULL) {
+        jgil_throw(env, "java/lang/NullPointerException", "names and values must not be null");
+        return 0;
+    }
+    jsize capacity = (*env)->GetArrayLength(env, names);
+    if ((*env)->GetArrayLength(env, values) < 3 * (jlong)capacity) {
+        jgil_throw(env, "java/lang/IllegalArgumentException", "values must hold 3 longs per name");
+        return 0;
+    }
+    jint n = 0;
+    for (int i = 0; i < SITE_SLOTS && n < capacity; i++) {
+        const char *name = __atomic_load_n(&sites[i].name, __ATOMIC_ACQUIRE);
+        if (name == NULL)
+            continue;
+        jlong v[3] = {
+            __atomic_load_n(&sites[i].samples, __ATOMIC_RELAXED),
+            __atomic_load_n(&sites[i].released_ns, __ATOMIC_RELAXED),
+            __atomic_load_n(&sites[i].reacquire_ns, __ATOMIC_RELAXED),
+        };
+        jstring s = (*env)->NewStringUTF(env, name);
+        if (s == NULL)
+            return 0; /* OutOfMemoryError pending */
+        (*env)->SetObjectArrayElement(env, names, n, s);
+        (*env)->DeleteLocalRef(env, s);
+        if ((*env)->ExceptionCheck(env))
+            return 0;
+        (*env)->SetLongArrayRegion(env, values, 3 * n, 3, v);
+        n++;
+    }
+    return n;
+}
+
+JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_resetSiteStats(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+    for (int i = 0; i < SITE_SLOTS; i++) {
+        __atomic_store_n(&sites[i].samples, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&sites[i].released_ns, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&sites[i].reacquire_ns, 0, __ATOMIC_RELAXED);
+    }
+}

@@ -1,0 +1,79 @@
+package org.jgil;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Statistics as collected with {@code -Djgil.stats=true}: the build runs this class once more in a
+ * JVM of its own with that flag (surefire execution "stats"); elsewhere it is skipped.
+ */
+@Timeout(60)
+class StatsTest {
+    @BeforeEach
+    void onlyWithStatistics() {
+        assumeTrue(Gil.isCollectingStats(), "needs -Djgil.stats=true");
+        Gil.resetStats();
+    }
+
+    @Test
+    void perThreadAcquisitionsHoldTimeAndWaitsAddUp() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    Gil.run(() -> NativeProbe.spin(20_000, false, null)); // held: others must wait
+                }
+            }, "stats-" + t));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        GilStats s = Gil.stats();
+        long acquisitions = 0;
+        long waits = 0;
+        long waitNanos = 0;
+        for (GilStats.ThreadStats t : s.threads()) {
+            acquisitions += t.acquisitions();
+            waits += t.waits();
+            waitNanos += t.waitNanosTotal();
+        }
+        assertEquals(s.acquisitions(), acquisitions);
+        assertTrue(s.acquisitions() >= 600, s.toString());
+        assertTrue(s.holdNanosTotal() >= 600 * 20_000L, "held at least the spins: " + s);
+        assertEquals(s.waits(), waits);
+        assertEquals(s.waitNanosTotal(), waitNanos);
+        assertTrue(s.waits() > 0 && s.waitNanosP50() > 0 && s.waitNanosMax() >= s.waitNanosP99(), s.toString());
+    }
+
+    @Test
+    void perSiteStatisticsSampleReleasedSections() {
+        Gil.run(() -> {
+            for (int i = 0; i < 3200; i++) {
+                NativeProbe.noopReleased();
+            }
+            for (int i = 0; i < 64; i++) {
+                NativeProbe.spin(50_000, true, null);
+            }
+        });
+        SiteStats noop = site("Java_org_jgil_NativeProbe_noopReleased");
+        assertEquals(16, noop.samplePeriod());
+        assertEquals(3200 / 16, noop.sampledCalls(), 1);
+        SiteStats spin = site("Java_org_jgil_NativeProbe_spin");
+        assertTrue(spin.sampledCalls() >= 3, spin.toString());
+        assertTrue(spin.meanReleasedNanos() >= 50_000, "released time covers the 50 us spin: " + spin);
+        assertTrue(spin.meanReacquireNanos() >= 0, spin.toString());
+    }
+
+    private static SiteStats site(String name) {
+        return Gil.siteStats().stream().filter(s -> s.site().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no site " + name + " in " + Gil.siteStats()));
+    }
+}
