@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jgil.kernels.Blas;
+import org.jgil.kernels.Mandelbrot;
+import org.jgil.kernels.Mode;
+import org.jgil.kernels.Synthetic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,6 +26,11 @@ import org.junit.jupiter.api.Timeout;
 class CancellationTest {
     /** Runs {@code call} on a new thread holding the lock, interrupts it after 50 ms, returns the latency. */
     private static long interruptAndMeasure(String what, Runnable call) throws Exception {
+        return interruptAndMeasure(what, call, NativeCancelledException.class);
+    }
+
+    private static long interruptAndMeasure(String what, Runnable call, Class<? extends CancellationException> expected)
+            throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicLong ended = new AtomicLong();
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
@@ -44,8 +54,8 @@ class CancellationTest {
         assertFalse(t.isAlive(), what + " did not end");
         long latency = ended.get() - interruptedAt;
         System.out.printf("cancellation latency, %s: %.3f ms%n", what, latency / 1e6);
-        assertTrue(thrown.get() instanceof NativeCancelledException,
-                () -> what + " should throw NativeCancelledException, got " + thrown.get());
+        assertTrue(expected.isInstance(thrown.get()),
+                () -> what + " should throw " + expected.getSimpleName() + ", got " + thrown.get());
         assertTrue(thrown.get() instanceof CancellationException);
         assertTrue(thrown.get().getMessage().contains("cancelled, the calling thread was interrupted"),
                 thrown.get().getMessage());
@@ -65,6 +75,27 @@ class CancellationTest {
         long latency = interruptAndMeasure("blocked in poll(2) with a ubf",
                 () -> KitProbe.blockCancellable(30_000));
         assertTrue(latency < TimeUnit.SECONDS.toNanos(2), "took " + latency / 1e6 + " ms");
+    }
+
+    /**
+     * The library's own long kernels (org.jgil.kernels) poll jgil_cancelled() between steps of
+     * about a millisecond; an interrupt that arrives while they run ends them.
+     */
+    @Test
+    void interruptReachesTheLibrarysLongKernels() throws Exception {
+        Mode m = Mode.RELEASED;
+        int n = 1536;
+        double[] a = new double[n * n], b = new double[n * n], c = new double[n * n];
+        int[] out = new int[2000 * 2000];
+        java.util.Map<String, Runnable> kernels = new java.util.LinkedHashMap<>();
+        kernels.put("kernel spin", () -> Synthetic.spin(30_000_000, 1, m));
+        kernels.put("kernel sleep", () -> Synthetic.sleep(30_000_000, m));
+        kernels.put("kernel gemm 1536", () -> Blas.gemm(n, a, b, c, m));
+        kernels.put("kernel mandelbrot", () -> Mandelbrot.compute(2000, 2000, -0.5, -0.01, 1e-5, 1e-5, 1_000_000, out, 0, m));
+        for (Map.Entry<String, Runnable> k : kernels.entrySet()) {
+            long latency = interruptAndMeasure(k.getKey(), k.getValue(), CancellationException.class);
+            assertTrue(latency < TimeUnit.SECONDS.toNanos(2), k.getKey() + " took " + latency / 1e6 + " ms");
+        }
     }
 
     @Test
