@@ -8,14 +8,9 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -31,28 +26,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StatsCostBenchmark {
     private static final String STATS = "-Djgil.stats=true";
 
-    /** The benchmark thread holds the lock for the trial. */
-    @State(Scope.Thread)
-    public static class Holding {
-        @Setup(Level.Trial)
-        public void take() {
-            Gil.acquire();
-        }
-
-        @TearDown(Level.Trial)
-        public void give() {
-            Gil.release();
-        }
-    }
-
     @Benchmark
-    public void releasedNativeCall(Holding gil) {
+    public void releasedNativeCall(HoldingGil gil) {
         NativeProbe.noopReleased();
     }
 
     @Benchmark
     @Fork(jvmArgsAppend = STATS)
-    public void releasedNativeCallStats(Holding gil) {
+    public void releasedNativeCallStats(HoldingGil gil) {
         NativeProbe.noopReleased();
     }
 

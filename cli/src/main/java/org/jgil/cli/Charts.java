@@ -2,7 +2,6 @@ package org.jgil.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,13 +58,10 @@ final class Charts {
         save(chart, png);
     }
 
-    private static void save(XYChart chart, Path png) {
+    /** Writes any XChart chart as PNG, creating the folder. */
+    static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) {
         try {
-            Path parent = png.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+            BitmapEncoder.saveBitmap(chart, ReportFiles.prepare(png).toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write chart " + png + ": " + e.getMessage(), e);
         }
