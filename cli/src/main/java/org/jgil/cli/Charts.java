@@ -26,6 +26,7 @@ final class Charts {
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setDecimalPattern("#0.0");
+        chart.getStyler().setXAxisDecimalPattern("#");
         TreeSet<Integer> allThreads = new TreeSet<>();
         for (Mode mode : Mode.values()) {
             List<Integer> xs = new ArrayList<>();
@@ -51,7 +52,7 @@ final class Charts {
         for (int t : xs) {
             ideal.add((double) Math.min(t, cores));
         }
-        XYSeries s = chart.addSeries("ideal (" + cores + " cores)", xs, ideal);
+        XYSeries s = chart.addSeries("ideal for CPU work (" + cores + " cores)", xs, ideal);
         s.setLineStyle(SeriesLines.DASH_DASH);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(java.awt.Color.GRAY);
