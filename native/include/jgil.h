@@ -23,10 +23,17 @@
  *
  * Rules (checked when the runtime runs with -Djgil.checked=true):
  *   - the calling thread must hold the lock at JGIL_BEGIN_ALLOW_THREADS;
- *   - blocks do not nest; JGIL_BLOCK_THREADS/JGIL_UNBLOCK_THREADS only inside;
+ *   - blocks do not nest (a nested BEGIN is refused with IllegalStateException,
+ *     naming both blocks); JGIL_BLOCK_THREADS/JGIL_UNBLOCK_THREADS only inside;
  *   - never open a block inside a JNI critical region (GetPrimitiveArrayCritical):
  *     the slow path calls into Java.  Get the critical array after BEGIN and
  *     release it before END.
+ *
+ * Beyond the plain block (see each one's comment below): JGIL_BEGIN_ALLOW_THREADS_IF
+ * and _ADAPTIVE (release only when it pays), _CANCELLABLE (Thread.interrupt()
+ * reaches the kernel: jgil_cancelled(), an unblocking function), jgil_ensure()
+ * for native threads, JGIL_REQUIRE_GIL() and jgil_checkpoint().  C++: jgil.hpp
+ * (RAII guards, exception translation).  The guide: docs/guide.md.
  *
  * Extensions other than libjgil itself call jgil_import(env) once (JNI_OnLoad)
  * and define the API pointer in exactly one of their files with
@@ -89,7 +96,21 @@ typedef struct jgil_api {
     int (*check)(void);
     /* Cancellation: nonzero once Thread.interrupt() reached this released section. */
     int (*cancelled)(void);
+    /* ---- Added with the extension kit; the table only grows at the end, and
+     * `size` says which entries a runtime has (jgil_import checks it). ---- */
+    /* Checked mode: 0 if the caller holds the lock, else -1 with an
+     * IllegalStateException pending that names `site`. */
+    int (*require_gil)(const char *site);
+    /* Open/close a cancellable released section: records the unblocking
+     * function (may be NULL) that the cancel watcher calls on Thread.interrupt(). */
+    void (*cancel_begin)(void (*ubf)(void *arg), void *arg);
+    void (*cancel_end)(void);
+    /* Slow path of jgil_checkpoint(): a drop request is set, or checked mode. */
+    void (*checkpoint)(const char *site);
 } jgil_api;
+
+/* Bytes of jgil_api a runtime must provide for this header's inline code. */
+#define JGIL_API_SIZE_NEEDED sizeof(jgil_api)
 
 /* Defined once per shared library: by libjgil itself, or by an extension with
  * JGIL_DEFINE_API.  Hidden so that two extensions never share (or clash on)
@@ -120,7 +141,17 @@ static inline int jgil_import(JNIEnv *env)
     JGIL_JNI(env)->DeleteLocalRef(env, cls);
     if (JGIL_JNI(env)->ExceptionCheck(env))
         return -1;
-    jgil_api_ptr = (const jgil_api *)(intptr_t)addr;
+    const jgil_api *api = (const jgil_api *)(intptr_t)addr;
+    if (api->size < JGIL_API_SIZE_NEEDED) {
+        /* Built against a newer jgil.h than the runtime: its inline code would
+         * call entries the runtime's table does not have. */
+        jclass uoe = JGIL_JNI(env)->FindClass(env, "java/lang/UnsupportedOperationException");
+        if (uoe != NULL)
+            JGIL_JNI(env)->ThrowNew(env, uoe, "extension built against a newer jgil.h than the "
+                                    "jgil runtime loaded (api table too small); upgrade jgil");
+        return -1;
+    }
+    jgil_api_ptr = api;
     return 0;
 }
 
@@ -160,8 +191,85 @@ static inline void jgil_release(jgil_gilstate st) { jgil_api_ptr->release(st); }
 /* 1 if the calling thread holds the lock (PyGILState_Check). */
 static inline int jgil_check(void) { return jgil_api_ptr->check(); }
 
-/* Nonzero once the Java thread that made this call was interrupted. */
+/* Nonzero once the Java thread that made this call was interrupted
+ * (Thread.interrupt()); the interrupt status is left set.  Cheap: after the
+ * first call in a thread (one upcall that registers the thread with the
+ * cancel watcher) a poll reads a flag in native memory, about 2 ns, and the
+ * watcher sets that flag within about a millisecond of the interrupt.  Poll
+ * it outside JNI critical regions, about once a millisecond. */
 static inline int jgil_cancelled(void) { return jgil_api_ptr->cancelled(); }
+
+/* Throws org.jgil.NativeCancelledException (a CancellationException) naming
+ * `site`; call it holding the lock again, after END.  Returns 0. */
+static inline int jgil_throw_cancelled(JNIEnv *env, const char *site)
+{
+    jclass cls = JGIL_JNI(env)->FindClass(env, "org/jgil/NativeCancelledException");
+    if (cls != NULL) {
+        char msg[256];
+        int n = 0;
+        const char *p;
+        for (p = site ? site : "native call"; *p && n < 200; p++)
+            msg[n++] = *p;
+        for (p = ": cancelled, the calling thread was interrupted"; *p; p++)
+            msg[n++] = *p;
+        msg[n] = 0;
+        JGIL_JNI(env)->ThrowNew(env, cls, msg);
+        JGIL_JNI(env)->DeleteLocalRef(env, cls);
+    }
+    return 0;
+}
+
+/* Checked mode only: 0 if the calling thread holds the lock, else -1 with an
+ * IllegalStateException pending that names `site` (e.g. a native thread about
+ * to call managed code without jgil_ensure(), or code inside a released
+ * section).  Outside checked mode it checks nothing and costs one load. */
+static inline int jgil_require_gil_at(const char *site)
+{
+    if (__builtin_expect(__atomic_load_n(&jgil_api_ptr->state->slow_flags, __ATOMIC_RELAXED)
+                         & JGIL_SLOW_CHECKED, 0))
+        return jgil_api_ptr->require_gil(site);
+    return 0;
+}
+#define JGIL_REQUIRE_GIL() jgil_require_gil_at(__func__)
+
+/* A safe point for native code that runs long while HOLDING the lock: if a
+ * waiter has asked for the lock, give it up, let the waiter run, take it back
+ * (Gil.checkpoint() for C).  Needs the lock: in checked mode, calling it
+ * without gives an IllegalStateException naming the call site.  Otherwise one
+ * or two loads. */
+static inline void jgil_checkpoint_at(const char *site)
+{
+    jgil_state *s = jgil_api_ptr->state;
+    if (__builtin_expect((__atomic_load_n(&s->drop_request, __ATOMIC_RELAXED)
+                          | (__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) & JGIL_SLOW_CHECKED)) != 0, 0))
+        jgil_api_ptr->checkpoint(site);
+}
+#define jgil_checkpoint() jgil_checkpoint_at(__func__)
+
+/* ---- releasing only when it pays (numpy's NPY_BEGIN_THREADS_THRESHOLDED) ---- */
+
+/* What a "not released" block keeps in place of a saved state. */
+#define JGIL_TSTATE_HELD ((jgil_tstate)-2)
+
+/* Calls expected to run at least this long are always released by the
+ * adaptive macros.  Below it a caller that nobody waits for keeps the lock:
+ * a waiter that arrives meanwhile waits at most this long, 1% of the default
+ * 5 ms switch interval.  Define it before including jgil.h to change it. */
+#ifndef JGIL_ADAPTIVE_LONG_NS
+#define JGIL_ADAPTIVE_LONG_NS 50000
+#endif
+
+/* 1 if a call expected to take `expected_ns` should give the lock up: it is
+ * long, or another thread is waiting for the lock right now (the WAITERS bit
+ * of the owner word, read inline), or checked mode wants every block
+ * verified.  One or two loads. */
+static inline int jgil_should_release(int64_t expected_ns)
+{
+    jgil_state *s = jgil_api_ptr->state;
+    return expected_ns >= JGIL_ADAPTIVE_LONG_NS
+        || (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) & JGIL_WAITERS_BIT) != 0
+        || (__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) & JGIL_SLOW_CHECKED) != 0;
+}
 
 /* The block macros keep errno across the lock operations, as CPython's do: the
  * fast path never touches it, and the slow paths in the runtime restore it. */
@@ -178,6 +286,48 @@ static inline int jgil_cancelled(void) { return jgil_api_ptr->cancelled(); }
 #define JGIL_END_ALLOW_THREADS \
         JGIL_BLOCK_THREADS \
     }
+
+/* Release only if `cond` holds (e.g. n > 512): tiny work is not worth the
+ * release.  When the lock is kept, checked mode still verifies that the caller
+ * holds it.  Close with JGIL_END_ALLOW_THREADS_IF.  Inside, test
+ * JGIL_RELEASED to know which way it went; JGIL_BLOCK/UNBLOCK_THREADS are not
+ * allowed in these blocks. */
+#define JGIL_BEGIN_ALLOW_THREADS_IF(cond) \
+    { \
+        const char *_jgil_site = __func__; \
+        jgil_tstate _jgil_save = (cond) ? jgil_save_thread_at(_jgil_site) \
+                                        : (jgil_require_gil_at(_jgil_site), JGIL_TSTATE_HELD);
+
+#define JGIL_RELEASED (_jgil_save != JGIL_TSTATE_HELD)
+
+#define JGIL_END_ALLOW_THREADS_IF \
+        if (_jgil_save != JGIL_TSTATE_HELD) \
+            jgil_restore_thread_at(_jgil_save, _jgil_site); \
+    }
+
+/* Adaptive: release if the call is known to be long (expected_ns >=
+ * JGIL_ADAPTIVE_LONG_NS) or another thread is waiting for the lock now. */
+#define JGIL_BEGIN_ALLOW_THREADS_ADAPTIVE(expected_ns) \
+    JGIL_BEGIN_ALLOW_THREADS_IF(jgil_should_release(expected_ns))
+#define JGIL_END_ALLOW_THREADS_ADAPTIVE JGIL_END_ALLOW_THREADS_IF
+
+/* ---- cancellation (Ruby's rb_nogvl unblocking function) ---- */
+
+/* A released section that Thread.interrupt() can break: the kernel polls
+ * jgil_cancelled(), and if `ubf` is not NULL the cancel watcher calls
+ * ubf(arg) once, on its own thread, within about a millisecond of the
+ * interrupt, to wake a blocking wait (write to an eventfd/pipe the kernel
+ * polls, pthread_cond_signal, shutdown(2) a socket...).  ubf must be
+ * async-safe-ish: no JNI, no lock the kernel may hold while blocking.  It can
+ * also fire spuriously (a thread interrupted and cleared): confirm with
+ * jgil_cancelled().  After END, throw with jgil_throw_cancelled(). */
+#define JGIL_BEGIN_ALLOW_THREADS_CANCELLABLE(ubf, arg) \
+    JGIL_BEGIN_ALLOW_THREADS_NAMED(__func__) \
+        jgil_api_ptr->cancel_begin((ubf), (arg));
+
+#define JGIL_END_ALLOW_THREADS_CANCELLABLE \
+        jgil_api_ptr->cancel_end(); \
+    JGIL_END_ALLOW_THREADS
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,12 @@ JNIEnv *jgil_env(void);
 int jgil_throw(JNIEnv *env, const char *class_name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Cancellation (jgil_cancel.c): the api table's cancelled/cancel_begin/cancel_end. */
+int jgil_cancel_init(JNIEnv *env, jclass runtime_class);
+int jgil_cancel_poll(void);
+void jgil_cancel_begin(void (*ubf)(void *), void *arg);
+void jgil_cancel_end(void);
+
 /* Per-call-site statistics (jgil_stats.c), on the slow path under JGIL_SLOW_STATS. */
 void jgil_stats_begin(void);
 void jgil_stats_work_done(void);

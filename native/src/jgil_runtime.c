@@ -33,6 +33,9 @@ static jmethodID mid_ensure_from_native;
 static jmethodID mid_release_ensured;
 static jmethodID mid_is_held;
 static jmethodID mid_is_interrupted;
+static jmethodID mid_require_gil;
+static jmethodID mid_checkpoint;
+static jmethodID mid_add_suppressed;
 
 /* JGIL_JNI_ENSURE bits: did ensure take the lock, did it attach the thread. */
 #define ENSURE_ACQUIRED 1
@@ -91,6 +94,8 @@ static jgil_tstate save_thread_slow(const char *site)
 static void restore_thread_slow(jgil_tstate saved, const char *site)
 {
     int flags = __atomic_load_n(&runtime_state.slow_flags, __ATOMIC_RELAXED);
+    if (saved == JGIL_TSTATE_HELD)
+        return; /* a _IF/_ADAPTIVE block that kept the lock */
     if (flags & JGIL_SLOW_STATS)
         jgil_stats_work_done();
     if (saved == JGIL_TSTATE_NOLOCK && (flags & JGIL_SLOW_NOLOCK))
@@ -104,14 +109,42 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
         return;
     }
     int saved_errno = errno;
-    JNIEnv *env = env_for_upcall();
-    if (env != NULL) {
-        (*env)->CallStaticVoidMethod(env, runtime_class, mid_acquire_from_native,
-                                     (jlong)saved, (jlong)(intptr_t)site);
+    JNIEnv *env = jgil_env();
+    if (env == NULL) {
+        errno = saved_errno;
+        return;
+    }
+    jthrowable pending = NULL;
+    if ((*env)->ExceptionCheck(env)) {
+        /* saved == 0: BEGIN itself failed (its exception is pending) and never
+         * gave the lock up; nothing to take back. */
+        if (saved == 0) {
+            errno = saved_errno;
+            return;
+        }
+        /* The kernel left an exception pending (a JNI call failed inside the
+         * block).  The lock must still be re-taken, or the thread would return
+         * to Java without it: park the exception across the upcall. */
+        pending = (*env)->ExceptionOccurred(env);
+        (*env)->ExceptionClear(env);
+    }
+    (*env)->CallStaticVoidMethod(env, runtime_class, mid_acquire_from_native,
+                                 (jlong)saved, (jlong)(intptr_t)site);
+    if (pending == NULL) {
         /* Whatever the upcall threw stays pending for the kernel's caller; checking marks it
          * seen, so that the kernel's next JNI call (e.g. SetLongArrayRegion after END) is not
          * "made without checking exceptions" (-Xcheck:jni warns). Slow path only. */
         (void)(*env)->ExceptionCheck(env);
+    } else {
+        jthrowable ours = (*env)->ExceptionOccurred(env);
+        if (ours != NULL) {
+            (*env)->ExceptionClear(env);
+            (*env)->CallVoidMethod(env, pending, mid_add_suppressed, ours);
+            (*env)->ExceptionClear(env);
+            (*env)->DeleteLocalRef(env, ours);
+        }
+        (*env)->Throw(env, pending);
+        (*env)->DeleteLocalRef(env, pending);
     }
     if (flags & JGIL_SLOW_STATS)
         jgil_stats_end(site);
@@ -154,8 +187,20 @@ static void release(jgil_gilstate st)
     if (env == NULL)
         return;
     if (st & ENSURE_ACQUIRED) {
+        /* Managed code called under the ensure may have left an exception
+         * for the caller: keep it across the upcall that gives the lock back. */
+        jthrowable pending = (*env)->ExceptionOccurred(env);
+        if (pending != NULL)
+            (*env)->ExceptionClear(env);
         (*env)->CallStaticVoidMethod(env, runtime_class, mid_release_ensured);
-        (void)(*env)->ExceptionCheck(env); /* as in restore_thread_slow: seen, left pending */
+        if (pending == NULL) {
+            (void)(*env)->ExceptionCheck(env); /* as in restore_thread_slow: seen, left pending */
+        } else {
+            if ((*env)->ExceptionCheck(env))
+                (*env)->ExceptionClear(env);
+            (*env)->Throw(env, pending);
+            (*env)->DeleteLocalRef(env, pending);
+        }
     }
     if (st & ENSURE_ATTACHED) {
         if ((*env)->ExceptionCheck(env)) {
@@ -175,13 +220,28 @@ static int check(void)
     return !(*env)->ExceptionCheck(env) && held;
 }
 
-static int cancelled(void)
+static int require_gil(const char *site)
 {
+    int saved_errno = errno;
     JNIEnv *env = env_for_upcall();
-    if (env == NULL)
-        return 0;
-    jboolean interrupted = (*env)->CallStaticBooleanMethod(env, runtime_class, mid_is_interrupted);
-    return !(*env)->ExceptionCheck(env) && interrupted;
+    int r = 0;
+    if (env != NULL) {
+        (*env)->CallStaticVoidMethod(env, runtime_class, mid_require_gil, (jlong)(intptr_t)site);
+        r = (*env)->ExceptionCheck(env) ? -1 : 0;
+    } else if (jgil_env() != NULL) {
+        r = -1; /* an exception is pending already */
+    }
+    errno = saved_errno;
+    return r;
+}
+
+static void checkpoint(const char *site)
+{
+    int saved_errno = errno;
+    JNIEnv *env = env_for_upcall();
+    if (env != NULL)
+        (*env)->CallStaticVoidMethod(env, runtime_class, mid_checkpoint, (jlong)(intptr_t)site);
+    errno = saved_errno;
 }
 
 static const jgil_api runtime_api = {
@@ -193,7 +253,11 @@ static const jgil_api runtime_api = {
     ensure,
     release,
     check,
-    cancelled,
+    jgil_cancel_poll,
+    require_gil,
+    jgil_cancel_begin,
+    jgil_cancel_end,
+    checkpoint,
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
@@ -219,8 +283,17 @@ JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_init(JNIEnv *env, jclass cls)
         || !(mid_ensure_from_native = static_method(env, cls, "ensureFromNative", "()Z"))
         || !(mid_release_ensured = static_method(env, cls, "releaseEnsured", "()V"))
         || !(mid_is_held = static_method(env, cls, "isHeldFromNative", "()Z"))
-        || !(mid_is_interrupted = static_method(env, cls, "isInterruptedFromNative", "()Z")))
+        || !(mid_is_interrupted = static_method(env, cls, "isInterruptedFromNative", "()Z"))
+        || !(mid_require_gil = static_method(env, cls, "requireGilFromNative", "(J)V"))
+        || !(mid_checkpoint = static_method(env, cls, "checkpointFromNative", "(J)V")))
         return; /* NoSuchMethodError pending */
+    jclass throwable = (*env)->FindClass(env, "java/lang/Throwable");
+    if (throwable == NULL
+        || !(mid_add_suppressed = (*env)->GetMethodID(env, throwable, "addSuppressed",
+                                                      "(Ljava/lang/Throwable;)V")))
+        return;
+    (*env)->DeleteLocalRef(env, throwable);
+    jgil_cancel_init(env, runtime_class);
 }
 
 JNIEXPORT jobject JNICALL Java_org_jgil_GilRuntime_stateBuffer(JNIEnv *env, jclass cls)

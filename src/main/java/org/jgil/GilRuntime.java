@@ -1,6 +1,7 @@
 package org.jgil;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 
 /**
  * The bridge between the lock's two halves: natives that expose the shared state, and the
@@ -29,6 +30,24 @@ final class GilRuntime {
 
     private static native String siteName(long site);
 
+    // ---- the cancel watcher's view of the native cancel records (jgil_cancel.c) ----
+
+    /** Arms or disarms a record; when arming, sets its flag to {@code interrupted}. */
+    static native void cancelSetArmed(long rec, boolean armed, boolean interrupted);
+
+    /** Bit 0: polled since the last scan; bit 1: inside a cancellable section. */
+    static native int cancelScan(long rec);
+
+    /** Sets or clears a record's flag; setting it inside a cancellable section fires the ubf once. */
+    static native void cancelSet(long rec, boolean interrupted);
+
+    /**
+     * Checked mode: the native sections each thread has open, innermost last, so that a nested
+     * BEGIN can name the block it is nested in.
+     */
+    private static final ThreadLocal<ArrayDeque<String>> OPEN_SECTIONS =
+            ThreadLocal.withInitial(ArrayDeque::new);
+
     /** Fills {@code names[i]} and {@code values[3i..3i+2]} (samples, released ns, re-acquire ns). */
     static native int siteStats(String[] names, long[] values);
 
@@ -55,6 +74,14 @@ final class GilRuntime {
     static long releaseFromNative(long site) {
         long tid = Gil.currentThreadId();
         if (LockWord.owner(LockWord.get()) != tid) {
+            String outer = OPEN_SECTIONS.get().peekLast();
+            if (outer != null) {
+                throw new IllegalStateException(where("JGIL_BEGIN_ALLOW_THREADS", site)
+                        + " nested inside the released section opened by " + outer + " in thread "
+                        + Thread.currentThread().getName() + "; released sections do not nest: "
+                        + "the inner block must go, or re-take the lock first (JGIL_BLOCK_THREADS, "
+                        + "jgil::gil_acquire)");
+            }
             throw new IllegalStateException(where("JGIL_BEGIN_ALLOW_THREADS", site)
                     + " in thread " + Thread.currentThread().getName() + ", which does not hold the GIL; "
                     + "call the kernel from managed code (holding the GIL), and do not nest "
@@ -62,6 +89,9 @@ final class GilRuntime {
         }
         if (!LockWord.compareAndSet(tid, 0)) {
             Gil.scheduler().release(tid);
+        }
+        if (LockWord.checked()) {
+            OPEN_SECTIONS.get().addLast(where("JGIL_BEGIN_ALLOW_THREADS", site));
         }
         return tid;
     }
@@ -84,6 +114,7 @@ final class GilRuntime {
         if (!LockWord.compareAndSet(0, tid)) {
             Gil.waitFor(Gil.scheduler(), tid, true, LockWord.owner(LockWord.get()));
         }
+        OPEN_SECTIONS.get().pollLast();
     }
 
     /** jgil_ensure(): true if this call took the lock. */
@@ -109,6 +140,41 @@ final class GilRuntime {
 
     static boolean isInterruptedFromNative() {
         return Thread.currentThread().isInterrupted();
+    }
+
+    /** jgil_require_gil() in checked mode: the caller must hold the lock. */
+    static void requireGilFromNative(long site) {
+        if (Gil.isHeldByCurrentThread()) {
+            return;
+        }
+        String name = site == 0 ? null : siteName(site);
+        String call = name == null ? "jgil_require_gil()" : "jgil_require_gil() in " + name + "()";
+        throw new IllegalStateException(call + ": thread " + Thread.currentThread().getName()
+                + " does not hold the GIL" + insideSection()
+                + "; managed code and managed-only jgil APIs need it. A native thread takes it with "
+                + "jgil_ensure() (jgil::gil_acquire in C++); a thread inside a released section re-takes "
+                + "it with JGIL_BLOCK_THREADS or jgil::gil_acquire");
+    }
+
+    /** jgil_checkpoint() took its slow path: a drop request, or checked mode. */
+    static void checkpointFromNative(long site) {
+        if (!Gil.isHeldByCurrentThread()) {
+            throw new IllegalStateException(where("jgil_checkpoint", site) + " in thread "
+                    + Thread.currentThread().getName() + ", which does not hold the GIL"
+                    + insideSection() + "; jgil_checkpoint() is for native code that runs holding the "
+                    + "lock (outside any released section)");
+        }
+        Gil.checkpoint();
+    }
+
+    private static String insideSection() {
+        String outer = OPEN_SECTIONS.get().peekLast();
+        return outer == null ? "" : " (it is inside the released section opened by " + outer + ")";
+    }
+
+    /** jgil_cancelled()'s first poll in a thread, or a poll that saw the flag set. */
+    static boolean cancelArm(long rec) {
+        return CancelWatcher.arm(rec);
     }
 
     private static String where(String macro, long site) {

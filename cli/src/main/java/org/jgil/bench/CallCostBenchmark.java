@@ -7,14 +7,11 @@ import org.jgil.NativeProbe;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -30,38 +27,23 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class CallCostBenchmark {
-
-    /** The benchmark thread holds the lock for the whole trial, as managed code would. */
-    @State(Scope.Thread)
-    public static class Holding {
-        @Setup(Level.Trial)
-        public void take() {
-            Gil.acquire();
-        }
-
-        @TearDown(Level.Trial)
-        public void give() {
-            Gil.release();
-        }
-    }
-
     @State(Scope.Thread)
     public static class Plain {
         final ReentrantLock lock = new ReentrantLock();
     }
 
     @Benchmark
-    public void bareNativeCall(Holding gil) {
+    public void bareNativeCall(HoldingGil gil) {
         NativeProbe.noop();
     }
 
     @Benchmark
-    public void releasedNativeCall(Holding gil) {
+    public void releasedNativeCall(HoldingGil gil) {
         NativeProbe.noopReleased();
     }
 
     @Benchmark
-    public void checkpoint(Holding gil) {
+    public void checkpoint(HoldingGil gil) {
         Gil.checkpoint();
     }
 
@@ -72,7 +54,7 @@ public class CallCostBenchmark {
     }
 
     @Benchmark
-    public void javaEnsureNested(Holding gil) {
+    public void javaEnsureNested(HoldingGil gil) {
         Gil.ensure().close();
     }
 

@@ -2,7 +2,6 @@ package org.jgil.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +26,7 @@ final class Charts {
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setDecimalPattern("#0.0");
+        chart.getStyler().setXAxisDecimalPattern("#");
         TreeSet<Integer> allThreads = new TreeSet<>();
         for (Mode mode : Mode.values()) {
             List<Integer> xs = new ArrayList<>();
@@ -52,20 +52,17 @@ final class Charts {
         for (int t : xs) {
             ideal.add((double) Math.min(t, cores));
         }
-        XYSeries s = chart.addSeries("ideal (" + cores + " cores)", xs, ideal);
+        XYSeries s = chart.addSeries("ideal for CPU work (" + cores + " cores)", xs, ideal);
         s.setLineStyle(SeriesLines.DASH_DASH);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(java.awt.Color.GRAY);
         save(chart, png);
     }
 
-    private static void save(XYChart chart, Path png) {
+    /** Writes any XChart chart as PNG, creating the folder. */
+    static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) {
         try {
-            Path parent = png.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+            BitmapEncoder.saveBitmap(chart, ReportFiles.prepare(png).toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write chart " + png + ": " + e.getMessage(), e);
         }

@@ -45,8 +45,7 @@ final class HtmlReport {
         }
         h.append("</table>\n</body></html>\n");
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, h);
+            Files.writeString(ReportFiles.prepare(file), h);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -1,15 +1,17 @@
 package org.jgil.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /** Hands its arguments to JMH's own command line, for runs that need JMH's full set of options. */
-@Command(name = "jmh", description = "Run JMH directly with JMH's arguments, e.g. 'jgil jmh CallCost -f 1'.")
+@Command(name = "jmh", description = {"Run JMH with JMH's own arguments, e.g. 'jgil jmh CallCost -f 1 -wi 3'.",
+    "Benchmarks: CallCost (per-call costs), Contended, StatsCost; 'jgil jmh -h' lists JMH's options."})
 final class JmhCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "ARG", description = "Arguments for JMH (try -h).")
-    List<String> args = List.of();
+    @Unmatched
+    List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {

@@ -1,13 +1,9 @@
 package org.jgil.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jgil.lab.Convoy;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 
@@ -41,14 +37,6 @@ final class LabCharts {
         chart.addSeries("alone, median", policies, alone);
         chart.addSeries("beside CPU, median", policies, p50);
         chart.addSeries("beside CPU, p99", policies, p99);
-        try {
-            Path parent = png.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write chart " + png + ": " + e.getMessage(), e);
-        }
+        Charts.save(chart, png);
     }
 }

@@ -105,11 +105,7 @@ final class Results {
             b.append('\n');
         }
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(file, b);
+            Files.writeString(ReportFiles.prepare(file), b);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,108 @@
+package org.jgil;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Checked mode ({@code -Djgil.checked=true}): each mistake the guide forbids gives an
+ * IllegalStateException that names the mistake and the native function, never a crash or a hang.
+ */
+@Timeout(30)
+class CheckedModeTest {
+    private boolean was;
+
+    @BeforeEach
+    void on() {
+        was = LockWord.checked();
+        LockWord.setChecked(true);
+    }
+
+    @AfterEach
+    void restore() {
+        LockWord.setChecked(was);
+    }
+
+    private static void assertMessage(Throwable e, String... parts) {
+        for (String p : parts) {
+            assertTrue(e.getMessage().contains(p), () -> "message '" + e.getMessage() + "' should mention '" + p + "'");
+        }
+    }
+
+    @Test
+    void theSuiteRunsInCheckedMode() {
+        assertTrue(Boolean.getBoolean("jgil.checked"), "surefire's argLine sets -Djgil.checked=true");
+        assertTrue(Gil.isChecked());
+    }
+
+    @Test
+    void nestedReleasedSections() {
+        Gil.run(() -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::nestedBegin);
+            assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in inner_kernel()",
+                    "nested inside the released section opened by JGIL_BEGIN_ALLOW_THREADS in "
+                            + "Java_org_jgil_KitProbe_nestedBegin()", "do not nest");
+            assertTrue(Gil.isHeldByCurrentThread(), "the outer END re-took the lock");
+        });
+    }
+
+    @Test
+    void managedOnlyWorkInsideAReleasedSection() {
+        Gil.run(() -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::requireGilReleased);
+            assertMessage(e, "jgil_require_gil() in Java_org_jgil_KitProbe_requireGilReleased()",
+                    "does not hold the GIL", "inside the released section opened by");
+            assertTrue(Gil.isHeldByCurrentThread());
+        });
+    }
+
+    @Test
+    void nativeCheckpointWithoutTheLock() {
+        Gil.run(() -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::checkpointReleased);
+            assertMessage(e, "jgil_checkpoint in Java_org_jgil_KitProbe_checkpointReleased()",
+                    "does not hold the GIL");
+            assertTrue(Gil.isHeldByCurrentThread());
+        });
+    }
+
+    @Test
+    void nativeThreadCallingManagedCodeWithoutEnsure() {
+        AtomicInteger ran = new AtomicInteger();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Gil.run(() -> KitProbe.callFromNativeThread(false, ran::incrementAndGet)));
+        assertMessage(e, "jgil_require_gil() in attach_main()", "does not hold the GIL", "jgil_ensure()");
+        assertEquals(0, ran.get(), "the managed callback must not run");
+    }
+
+    @Test
+    void nativeThreadCallingManagedCodeWithEnsure() {
+        AtomicInteger ran = new AtomicInteger();
+        Gil.run(() -> KitProbe.callFromNativeThread(true, () -> {
+            assertTrue(Gil.isHeldByCurrentThread());
+            ran.incrementAndGet();
+        }));
+        assertEquals(1, ran.get());
+    }
+
+    @Test
+    void beginWithoutTheLock() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::nestedBegin);
+        assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_KitProbe_nestedBegin()",
+                "does not hold the GIL");
+    }
+
+    @Test
+    void outsideCheckedModeTheChecksCostNothingAndCheckNothing() {
+        LockWord.setChecked(false);
+        AtomicInteger ran = new AtomicInteger();
+        Gil.run(() -> KitProbe.callFromNativeThread(false, ran::incrementAndGet));
+        assertEquals(1, ran.get(), "unchecked: JGIL_REQUIRE_GIL() does not check");
+    }
+}
