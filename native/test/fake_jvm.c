@@ -202,7 +202,8 @@ typedef struct fmethod {
 static const fmethod methods[] = {
     { "releaseFromNative", "(J)J" }, { "acquireFromNative", "(JJ)V" }, { "ensureFromNative", "()Z" },
     { "releaseEnsured", "()V" }, { "isHeldFromNative", "()Z" }, { "isInterruptedFromNative", "()Z" },
-    { "apiAddress", "(I)J" }, { "run", "()V" },
+    { "apiAddress", "(I)J" }, { "run", "()V" }, { "cancelArm", "(J)Z" }, { "requireGilFromNative", "(J)V" },
+    { "checkpointFromNative", "(J)V" }, { "addSuppressed", "(Ljava/lang/Throwable;)V" },
 };
 
 static int ise(const char *what)
@@ -253,6 +254,20 @@ static jlong upcall(jmethodID mid, va_list ap)
         return owner == my_tid;
     if (strcmp(m->name, "isInterruptedFromNative") == 0)
         return interrupted;
+    if (strcmp(m->name, "cancelArm") == 0) /* no watcher here: every poll asks */
+        return interrupted;
+    if (strcmp(m->name, "requireGilFromNative") == 0) {
+        if (owner != my_tid)
+            return ise("JGIL_REQUIRE_GIL() without the GIL");
+        return 0;
+    }
+    if (strcmp(m->name, "checkpointFromNative") == 0) {
+        if (owner != my_tid)
+            return ise("jgil_checkpoint() without the GIL");
+        fake_gil_release(); /* let a waiter in, as Gil.checkpoint() would */
+        fake_gil_acquire();
+        return 0;
+    }
     if (strcmp(m->name, "apiAddress") == 0)
         return Java_org_jgil_GilRuntime_apiAddress0(NULL, NULL);
     DIE("unexpected upcall %s", m->name);
@@ -362,10 +377,12 @@ static void JNICALL CallStaticVoidMethod(JNIEnv *env, jclass c, jmethodID mid, .
 
 static void JNICALL CallVoidMethod(JNIEnv *env, jobject o, jmethodID mid, ...)
 {
-    (void)env; (void)mid;
+    (void)env;
     enter("CallVoidMethod", 0);
     unchecked = "CallVoidMethod";
     fobj *r = (fobj *)o;
+    if (r->kind == F_THROWABLE && strcmp(((const fmethod *)mid)->name, "addSuppressed") == 0)
+        return;
     if (r->kind != F_RUNNABLE)
         DIE("CallVoidMethod on a non-runnable");
     r->run(r->arg);
@@ -453,6 +470,14 @@ static void JNICALL SetLongArrayRegion(JNIEnv *env, jlongArray a, jsize start, j
     memcpy((jlong *)o->data + start, buf, (size_t)len * sizeof(jlong));
 }
 
+static jint JNICALL GetJavaVM(JNIEnv *env, JavaVM **vm)
+{
+    (void)env;
+    enter("GetJavaVM", 0);
+    *vm = fake_vm();
+    return JNI_OK;
+}
+
 /* ---------------------------------------------------------------- the VM */
 
 static void attach_here(void)
@@ -533,6 +558,7 @@ JNIEnv *fake_start(void)
     table.NewDirectByteBuffer = NewDirectByteBuffer;
     table.NewStringUTF = NewStringUTF;
     table.SetLongArrayRegion = SetLongArrayRegion;
+    table.GetJavaVM = GetJavaVM;
     invoke_table.GetEnv = GetEnv;
     invoke_table.AttachCurrentThreadAsDaemon = AttachCurrentThreadAsDaemon;
     invoke_table.DetachCurrentThread = DetachCurrentThread;

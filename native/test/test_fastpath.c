@@ -90,7 +90,9 @@ static int check_held(void) { return (__atomic_load_n(&state.owner, __ATOMIC_SEQ
 static int never(void) { return 0; }
 
 static const jgil_api api = {
-    JGIL_ABI_VERSION, sizeof(jgil_api), &state, save_slow, restore_slow, no_ensure, no_release, check_held, never,
+    .abi_version = JGIL_ABI_VERSION, .size = sizeof(jgil_api), .state = &state, .save_thread_slow = save_slow,
+    .restore_thread_slow = restore_slow, .ensure = no_ensure, .release = no_release, .check = check_held,
+    .cancelled = never,
 };
 
 static void single_thread(void)

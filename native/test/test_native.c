@@ -241,6 +241,26 @@ static void test_runtime(void)
     Java_org_jgil_NativeProbe_spin(env, NULL, -1, JNI_FALSE, NULL);
     expect_exception("java/lang/IllegalArgumentException");
 
+    /* The kit's checked-mode guard and the native checkpoint. */
+    CHECK(jgil_require_gil_at("test") == 0); /* not checked: no check at all */
+    state->slow_flags = JGIL_SLOW_CHECKED;
+    CHECK(jgil_require_gil_at("test") == 0);
+    expect_none();
+    fake_gil_release();
+    CHECK(jgil_require_gil_at("test") == -1);
+    expect_exception("java/lang/IllegalStateException");
+    fake_gil_acquire();
+    state->slow_flags = 0;
+    up = fake_upcalls();
+    jgil_checkpoint_at("test"); /* no drop request: one load, no upcall */
+    CHECK(fake_upcalls() == up);
+    state->drop_request = 1;
+    jgil_checkpoint_at("test");
+    expect_none();
+    CHECK(fake_upcalls() == up + 1);
+    CHECK(fake_gil_held());
+    state->drop_request = 0;
+
     /* Cancellation reads the thread's interrupt status. */
     CHECK(!jgil_cancelled());
     fake_set_interrupted(1);
