@@ -122,28 +122,6 @@ class PolicyTest {
     }
 
     @Test
-    void legacyLetsTheReleaserRetakeTheLock() throws Exception {
-        Gil.setPolicy("legacy");
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            workers.add(new Thread(() -> Gil.run(() -> {
-                while (!stop.get()) {
-                    Gil.checkpoint();
-                }
-            })));
-        }
-        workers.forEach(Thread::start);
-        Thread.sleep(500); // a race the releaser wins most of the time, but not every time on a loaded machine
-        stop.set(true);
-        for (Thread w : workers) {
-            w.join();
-        }
-        GilStats s = Gil.stats();
-        assertTrue(s.wakeupsFoundTaken() > 0, "the old GIL's woken waiter never found the lock re-taken: " + s);
-    }
-
-    @Test
     void noneRunsManagedCodeWithoutALock() throws Exception {
         Gil.setPolicy("none");
         CountDownLatch bothInside = new CountDownLatch(2);
