@@ -23,8 +23,9 @@
  *
  * Rules (checked when the runtime runs with -Djgil.checked=true):
  *   - the calling thread must hold the lock at JGIL_BEGIN_ALLOW_THREADS;
- *   - blocks do not nest (a nested BEGIN is refused with IllegalStateException,
- *     naming both blocks); JGIL_BLOCK_THREADS/JGIL_UNBLOCK_THREADS only inside;
+ *   - blocks do not nest (in checked mode a nested BEGIN is refused with an
+ *     IllegalStateException naming both blocks); JGIL_BLOCK_THREADS and
+ *     JGIL_UNBLOCK_THREADS only inside;
  *   - never open a block inside a JNI critical region (GetPrimitiveArrayCritical):
  *     the slow path calls into Java.  Get the critical array after BEGIN and
  *     release it before END.

@@ -27,7 +27,10 @@
  *     then holds nothing and its destructor does nothing, the outer one
  *     re-takes the lock, and call_released does not run its callable.  The
  *     exception reaches Java when the native method returns.  Check ok() if
- *     you must know.
+ *     you must know.  That is certain in checked mode; without it, if another
+ *     thread holds the lock uncontended at that moment, the inline fast path
+ *     (which does not know the caller's thread id) frees that thread's lock
+ *     until the inner guard ends.  Test in checked mode.
  *   - Guards must be destroyed on the thread that made them, in reverse
  *     order (scopes do that).
  *

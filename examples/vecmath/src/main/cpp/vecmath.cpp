@@ -154,6 +154,19 @@ extern "C" JNIEXPORT jdouble JNICALL Java_org_example_vecmath_VecMath_scratchSum
     });
 }
 
+// [legacy]
+// checkStatus(code): code that throws something that is not a std::exception
+// (an old library that throws its status as an int).  call_held's catch (...)
+// turns it into org.jgil.NativeException with nativeType() "int".
+extern "C" JNIEXPORT void JNICALL Java_org_example_vecmath_VecMath_checkStatus(JNIEnv *env, jclass, jint code)
+{
+    jgil::call_held(env, [&] {
+        if (code != 0)
+            throw static_cast<int>(code);
+    });
+}
+// [/legacy]
+
 // [norm]
 // norm(a): release only when it pays.  Below JGIL_ADAPTIVE_LONG_NS of
 // expected work the lock is kept unless another thread is waiting for it

@@ -131,6 +131,8 @@ class CommandLineTest {
 
     @Test
     void overheadQuickJsonShape() throws Exception {
+        // JMH takes a machine-wide lock file; another JMH run on the machine must not fail this test.
+        System.setProperty("jmh.ignoreLock", "true");
         Path json = dir.resolve("o.json");
         assertEquals(0, run("overhead", "--quick", "--handoffs", "200", "--json", json.toString()), err.toString());
         JsonNode doc = Json.MAPPER.readTree(json.toFile());

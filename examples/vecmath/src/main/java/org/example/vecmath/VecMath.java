@@ -55,6 +55,13 @@ public final class VecMath {
      */
     public static native double scratchSum(long n);
 
+    /**
+     * Does nothing for 0; for any other status, native code throws the status as a C++ {@code int}.
+     *
+     * @throws org.jgil.NativeException with {@code nativeType() == "int"} for a nonzero status
+     */
+    public static native void checkStatus(int code);
+
     /** The Euclidean norm; releases the GIL only for long arrays or when another thread waits. */
     public static native double norm(double[] a);
 

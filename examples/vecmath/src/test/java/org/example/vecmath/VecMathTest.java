@@ -79,6 +79,17 @@ class VecMathTest {
         });
     }
 
+    @Test
+    void aNonStandardExceptionBecomesNativeExceptionWithItsType() {
+        Gil.run(() -> {
+            VecMath.checkStatus(0);
+            NativeException e = assertThrows(NativeException.class, () -> VecMath.checkStatus(7));
+            assertEquals("int", e.nativeType());
+            assertEquals("Java_org_example_vecmath_VecMath_checkStatus", e.site());
+            assertTrue(Gil.isHeldByCurrentThread());
+        });
+    }
+
     /** Interrupts a thread running {@code call} after 50 ms; returns the latency until it returned. */
     private static long cancel(String what, Runnable call) throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
