@@ -151,12 +151,24 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
     errno = saved_errno;
 }
 
+/* Set by GilRuntime's shutdown hook: the JVM is going away. */
+static int shutting_down;
+
+JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_markShutdown(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+    __atomic_store_n(&shutting_down, 1, __ATOMIC_RELEASE);
+}
+
 static jgil_gilstate ensure(void)
 {
     JNIEnv *env = jgil_env();
     int result = 0;
     if (env == NULL) {
-        if (jvm == NULL)
+        /* A thread that would have to attach after shutdown began fails at once: attaching to
+         * a JVM that is exiting may block forever or race its teardown, and managed code would
+         * not run to the end anyway.  Attached threads (Java's own) are not affected. */
+        if (jvm == NULL || __atomic_load_n(&shutting_down, __ATOMIC_ACQUIRE))
             return JGIL_ENSURE_FAILED;
         JavaVMAttachArgs args = { JNI_VERSION_1_8, "jgil-native", NULL };
         if ((*jvm)->AttachCurrentThreadAsDaemon(jvm, (void **)&env, &args) != JNI_OK)

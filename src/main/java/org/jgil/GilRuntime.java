@@ -13,6 +13,13 @@ final class GilRuntime {
     static {
         NativeLibrary.load();
         init();
+        // Once the JVM shuts down, a native thread's jgil_ensure() that would have to attach
+        // fails at once (JGIL_ENSURE_FAILED) instead of attaching to a dying VM.
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(GilRuntime::markShutdown, "jgil-shutdown"));
+        } catch (IllegalStateException alreadyShuttingDown) {
+            markShutdown();
+        }
     }
 
     private GilRuntime() {}
@@ -23,6 +30,9 @@ final class GilRuntime {
     }
 
     private static native void init();
+
+    /** From the shutdown hook: jgil_ensure() on threads that are not attached fails from now on. */
+    private static native void markShutdown();
 
     static native ByteBuffer stateBuffer();
 
