@@ -22,6 +22,7 @@ long checks_passed;
 /* ---- the natives under test (their headers come from javac -h, or are stubs) ---- */
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved);
 JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_init(JNIEnv *env, jclass cls);
+JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_markShutdown(JNIEnv *env, jclass cls);
 JNIEXPORT jobject JNICALL Java_org_jgil_GilRuntime_stateBuffer(JNIEnv *env, jclass cls);
 JNIEXPORT jstring JNICALL Java_org_jgil_GilRuntime_siteName(JNIEnv *env, jclass cls, jlong site);
 JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_noopReleased(JNIEnv *env, jclass cls);
@@ -313,6 +314,19 @@ static void test_runtime(void)
     JGIL_END_ALLOW_THREADS
     CHECK(result == JGIL_ENSURE_FAILED);
     fake_fail_attach(0);
+
+    /* GilRuntime's shutdown hook: from now on a thread that would have to attach fails at once,
+     * without asking the VM; attached threads are unaffected. */
+    Java_org_jgil_GilRuntime_markShutdown(env, NULL);
+    JGIL_BEGIN_ALLOW_THREADS
+    CHECK(pthread_create(&one, NULL, ensure_during_shutdown, &result) == 0);
+    pthread_join(one, NULL);
+    JGIL_END_ALLOW_THREADS
+    CHECK(result == JGIL_ENSURE_FAILED);
+    CHECK(fake_attached_threads() == 1);
+    jgil_gilstate mine = jgil_ensure(); /* this thread is attached and holds the lock: nests */
+    CHECK(mine >= 0 && (mine & 1) == 0);
+    jgil_release(mine);
 
     fake_gil_release();
     CHECK(state->owner == 0);
