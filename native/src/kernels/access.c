@@ -105,9 +105,15 @@ static int run_steps(JNIEnv *env, kbuf *bufs, int count, kstep_fn step, void *st
             return KSTATUS_OK;
         if (r < 0)
             return r;
-        /* Nothing is pinned here: the upcall is allowed. */
-        if (poll && jgil_cancelled())
-            return KSTATUS_CANCELLED;
+        /* Nothing is pinned here: the upcall is allowed.  Should the upcall
+         * itself fail (it returns 0 then), stop: no further JNI call, not
+         * even GetPrimitiveArrayCritical, is allowed with an exception pending. */
+        if (poll) {
+            if (jgil_cancelled())
+                return KSTATUS_CANCELLED;
+            if ((*env)->ExceptionCheck(env))
+                return KSTATUS_PENDING;
+        }
     }
 }
 
