@@ -406,7 +406,8 @@ class StressTest {
                 break;
             }
             case 2:
-                Synthetic.spin(1 + r.nextInt(300), r.nextLong(), mode);
+                // now and then long enough (several polls) for the interrupter to cancel it
+                Synthetic.spin(r.nextInt(8) == 0 ? 3000 : 1 + r.nextInt(300), r.nextLong(), mode);
                 break;
             case 3: {
                 long seed = r.nextLong();
@@ -435,6 +436,10 @@ class StressTest {
                 break;
             }
             case 6: {
+                if (r.nextInt(4) == 0) {
+                    Synthetic.sleep(500 + r.nextInt(2000), mode); // blocking, released: cancellable
+                    break;
+                }
                 double[] state = NBody.randomState(32, r.nextLong());
                 NBody.step(state, 1e-3, mode);
                 break;
