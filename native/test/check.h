@@ -11,7 +11,7 @@ extern long checks_passed;
             fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
             abort(); \
         } \
-        checks_passed++; \
+        __atomic_fetch_add(&checks_passed, 1, __ATOMIC_RELAXED); \
     } while (0)
 
 #define CHECK_MSG(cond, ...) do { \
@@ -21,6 +21,6 @@ extern long checks_passed;
             fputc('\n', stderr); \
             abort(); \
         } \
-        checks_passed++; \
+        __atomic_fetch_add(&checks_passed, 1, __ATOMIC_RELAXED); \
     } while (0)
 #endif

@@ -16,8 +16,14 @@ if ! echo 'int main(void) { return 0; }' | ${CC:-cc} -fsanitize=address,undefine
     echo "[jgil] the C compiler cannot build or run -fsanitize=address,undefined here: SKIPPING the native tests"
     exit 0
 fi
+tsan=ON
+if ! echo 'int main(void) { return 0; }' | ${CC:-cc} -fsanitize=thread -x c - -o "$probe" 2>/dev/null || ! "$probe"; then
+    echo "[jgil] -fsanitize=thread does not work here: the native tests run under ASan/UBSan only"
+    tsan=OFF
+fi
 javah="$root/target/nar/javah-include"
-cmake -S "$root/native/test" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DJGIL_JAVAH_DIR="$javah" >"$build/configure.log" \
+cmake -S "$root/native/test" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DJGIL_JAVAH_DIR="$javah" -DJGIL_TSAN=$tsan \
+    >"$build/configure.log" \
     || { cat "$build/configure.log"; exit 1; }
 cmake --build "$build" -j 2
 cd "$build" && ctest --output-on-failure
