@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Re-measures every figure quoted in docs/performance.md and docs/lab.md into docs/figures/.
+# Run it on a quiet machine (nothing else busy): about 6 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=docs/figures
+mkdir -p "$out"
+uptime | tee "$out/load-before.txt"
+
+./jgil overhead --json "$out/overhead.json" | tee "$out/overhead.txt"
+./jgil jmh StatsCost -f 1 -wi 3 -i 5 -rf json -rff "$out/statscost.json" | tail -8 | tee "$out/statscost.txt"
+./jgil bench --kernel spin --work-us 1000 --threads 1,2 --mode held,released,auto,java --duration-s 2 \
+    --json "$out/bench-spin-1ms.json" | tee "$out/bench-spin-1ms.txt"
+./jgil bench --kernel spin --work-us 50 --threads 1,2 --mode held,released,auto,java --duration-s 2 \
+    --json "$out/bench-spin-50us.json" | tee "$out/bench-spin-50us.txt"
+for w in 1 3 10 30; do
+    ./jgil bench --kernel spin --work-us "$w" --threads 1,2 --mode held,released,auto --duration-s 1 \
+        --json "$out/bench-spin-${w}us.json" | tee "$out/bench-spin-${w}us.txt"
+done
+./jgil bench --kernel gemm --size 512 --threads 1,2 --mode held,released,java --duration-s 2 \
+    --json "$out/bench-gemm-512.json" | tee "$out/bench-gemm-512.txt"
+./jgil lab convoy --json "$out/convoy.json" --chart "$out/convoy.png" | tee "$out/convoy.txt"
+./jgil lab plus-equals --json "$out/plus-equals.json" | tee "$out/plus-equals.txt"
+./jgil lab serial --json "$out/serial.json" | tee "$out/serial.txt"
+./jgil lab inversion --json "$out/inversion.json" | tee "$out/inversion.txt"
+./jgil demo -o "$out/demo" | tail -12 | tee "$out/demo.txt"
+uptime | tee "$out/load-after.txt"
