@@ -26,7 +26,8 @@ class JniCheckTest {
             "org.jgil.NativeThreadTest", "org.jgil.NativeOverlapTest", "org.jgil.EnsureTest", "org.jgil.MisuseTest",
             "org.jgil.CheckpointTest", "org.jgil.DeadOwnerTest", "org.jgil.PolicyTest",
             "org.jgil.kernels.KernelAgreementTest", "org.jgil.kernels.KernelArgumentTest",
-            "org.jgil.kernels.KernelCancellationTest", "org.jgil.StressTest");
+            "org.jgil.kernels.KernelCancellationTest", "org.jgil.kernels.KernelConcurrencyTest",
+            "org.jgil.CancellationTest", "org.jgil.KitTest", "org.jgil.StressTest");
 
     private static final Pattern JNI_PROBLEM =
             Pattern.compile("(?m)^.*(WARNING in native method|WARNING: JNI|FATAL ERROR in native method).*$");

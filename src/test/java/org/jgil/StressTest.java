@@ -47,7 +47,7 @@ class StressTest {
     static final int THREADS = Integer.getInteger("jgil.stress.threads", 64);
     static final long SEED = Long.getLong("jgil.stress.seed", 0x6A61L);
     static final long SOAK_SECONDS = Long.getLong("jgil.soak.seconds", 0);
-    static final long SECONDS = SOAK_SECONDS > 0 ? Math.max(1, SOAK_SECONDS / 4) : Long.getLong("jgil.stress.seconds", 6);
+    static final long SECONDS = SOAK_SECONDS > 0 ? Math.max(1, SOAK_SECONDS / 5) : Long.getLong("jgil.stress.seconds", 5);
     /** Per-thread cap on operations, so that a fast machine still ends on count. */
     static final long MAX_OPS_PER_THREAD = Long.getLong("jgil.stress.maxOps", SOAK_SECONDS > 0 ? Long.MAX_VALUE : 200_000);
     /** How long after the end of the run every thread must have finished. */
@@ -111,20 +111,33 @@ class StressTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cpython", "legacy", "fifo", "io-priority"})
-    void stressUnderPolicy(String policy) throws Exception {
+    @ValueSource(strings = {"cpython", "legacy", "fifo", "io-priority", "cpython+checked"})
+    void stressUnderPolicy(String run) throws Exception {
+        // "+checked": checked mode, where every release and re-take goes through Java and is verified
+        boolean checked = run.endsWith("+checked");
+        String policy = checked ? run.substring(0, run.indexOf('+')) : run;
+        boolean wasChecked = LockWord.checked();
+        LockWord.setChecked(checked);
+        try {
+            stress(run, policy);
+        } finally {
+            LockWord.setChecked(wasChecked);
+        }
+    }
+
+    private void stress(String run, String policy) throws Exception {
         Gil.setPolicy(policy);
         Gil.setSwitchInterval(Duration.ofMillis(1)); // more switches, more dead-owner checks per second
         Gil.resetStats();
-        long seed = SEED ^ policy.hashCode();
+        long seed = SEED ^ run.hashCode();
         System.out.printf("[jgil stress] policy %s: %d threads for %d s, seed %d (replay with -Djgil.stress.seed=%d)%n",
-                policy, THREADS, SECONDS, seed, SEED);
+                run, THREADS, SECONDS, seed, SEED);
         long deadline = System.nanoTime() + SECONDS * 1_000_000_000L;
         List<Thread> workers = new ArrayList<>();
         AtomicLong iterations = new AtomicLong();
         for (int t = 0; t < THREADS; t++) {
             SplittableRandom r = new SplittableRandom(seed + t);
-            Thread w = new Thread(() -> work(r, deadline, iterations), "stress-" + policy + "-" + t);
+            Thread w = new Thread(() -> work(r, deadline, iterations), "stress-" + run + "-" + t);
             w.setDaemon(true); // a hung worker must not keep the test JVM alive after the failure
             workers.add(w);
         }
@@ -193,7 +206,7 @@ class StressTest {
         }
         String line = String.format("policy %-11s threads %d, %.1f s, %d operations (%s), %d managed increments, "
                 + "%d interrupts sent, %d kernel cancellations, %d dead owners recovered, %d waits, %d handoffs, "
-                + "%d drop requests, %d forced switches, seed %d", policy, THREADS, seconds, iterations.get(),
+                + "%d drop requests, %d forced switches, seed %d", run, THREADS, seconds, iterations.get(),
                 ops.toString().trim(), guardedIncrements.get(), interruptsSent.get(), cancellations.get(),
                 stats.deadOwnersRecovered(), stats.waits(), stats.handoffs(), stats.dropRequests(),
                 stats.forcedSwitches(), seed);
