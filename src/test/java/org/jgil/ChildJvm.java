@@ -26,6 +26,12 @@ final class ChildJvm {
 
     static Result run(Duration bound, List<String> jvmOptions, Class<?> main, String... args)
             throws IOException, InterruptedException {
+        return run(bound, java.util.Map.of(), jvmOptions, main, args);
+    }
+
+    /** The same, with extra environment variables for the child. */
+    static Result run(Duration bound, java.util.Map<String, String> env, List<String> jvmOptions, Class<?> main,
+            String... args) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("jgil-child-");
         Path out = dir.resolve("output.txt");
         List<String> cmd = new ArrayList<>();
@@ -43,8 +49,10 @@ final class ChildJvm {
         cmd.add(main.getName());
         cmd.addAll(List.of(args));
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         Integer code = null;
         if (p.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
             code = p.exitValue();
