@@ -30,6 +30,7 @@ final class QueueScheduler extends Scheduler {
         final long since = System.nanoTime();
         final boolean spins;
         volatile boolean granted;
+        volatile boolean parked;
 
         Waiter(long tid, boolean spins) {
             this.tid = tid;
@@ -125,7 +126,11 @@ final class QueueScheduler extends Scheduler {
         boolean morePriority = !ioQueue.isEmpty();
         LockWord.setDropRequest(morePriority);
         next.granted = true;
-        LockSupport.unpark(next.thread);
+        if (next.parked) {
+            // Only a parked waiter is unparked: a permit left on a spinning one would make its
+            // next LockSupport.park (its own I/O wait, say) return at once.
+            LockSupport.unpark(next.thread);
+        }
     }
 
     private Waiter chooseLocked() {
@@ -150,7 +155,11 @@ final class QueueScheduler extends Scheduler {
         }
         while (!me.granted) {
             long seen = switchNumberRacy();
-            LockSupport.parkNanos(this, switchIntervalNanos());
+            me.parked = true;
+            if (!me.granted) {
+                LockSupport.parkNanos(this, switchIntervalNanos());
+            }
+            me.parked = false;
             if (Thread.interrupted()) {
                 interrupted = true;
             }

@@ -22,6 +22,7 @@ final class LabCharts {
                 .title("Convoy: 100 us I/O beside a CPU-bound thread")
                 .xAxisTitle("policy").yAxisTitle("I/O operation latency, us (log)").build();
         chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(1.0); // bars start at 1 us: a log axis has no zero
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         List<String> policies = new ArrayList<>();
         List<Double> alone = new ArrayList<>();
