@@ -26,8 +26,8 @@ public enum Mode {
      */
     JAVA;
 
-    /** 10 us: see {@link #autoThresholdNanos()} and docs/kernels.md. */
-    static final long DEFAULT_AUTO_THRESHOLD_MICROS = 10;
+    /** 1 us: see {@link #autoThresholdNanos()} and docs/kernels.md. */
+    static final long DEFAULT_AUTO_THRESHOLD_MICROS = 1;
 
     private static final long AUTO_THRESHOLD_NANOS =
             Math.max(0, Long.getLong("jgil.kernels.autoThresholdMicros", DEFAULT_AUTO_THRESHOLD_MICROS)) * 1000;
@@ -38,13 +38,14 @@ public enum Mode {
      * <p>Releasing costs about 20 ns while nobody waits (one CAS each way plus a JNI exception
      * check), nothing against a call of microseconds. Under contention a release hands the lock
      * over: the waiter is woken (a futex wake and a context switch) and the releaser queues to get
-     * it back, microseconds of latency. Measured on the development machine (docs/kernels.md), two
-     * threads calling the same native kernel gained nothing from releasing below about 3 us of work
-     * per call, clearly gained from 5 us, and reached about 1.9x the throughput of one thread (the
-     * most two cores give) from 10 us. AUTO releases from there: 10 us, about twice the crossover,
-     * so it never loses much to HELD on small calls and gets nearly all of RELEASED's parallelism on
-     * large ones. Set with {@code -Djgil.kernels.autoThresholdMicros}. Each kernel estimates its work
-     * from its size and per-unit costs measured for each instruction set.
+     * it back, microseconds of latency. Measured on a quiet 2-core machine (docs/performance.md),
+     * two threads calling the same kernel lost to releasing below about 0.7 us of work per call
+     * (sum of 64 doubles: 7x fewer calls released than held), broke even near 0.7 us, and gained
+     * from 1 us (spin 1 us: 1.41x vs 0.93x held; 3 us: 1.70x vs 0.94x; 30 us: 1.98x). AUTO
+     * releases from 1 us. (On a machine where other processes keep a core busy there is nothing
+     * to run in parallel and the crossover moves up: docs/kernels.md has such runs.) Set with
+     * {@code -Djgil.kernels.autoThresholdMicros}. Each kernel estimates its work from its size and
+     * per-unit costs measured for each instruction set.
      */
     public static long autoThresholdNanos() {
         return AUTO_THRESHOLD_NANOS;
