@@ -13,6 +13,11 @@ uptime | tee "$out/load-before.txt"
     --json "$out/bench-spin-1ms.json" | tee "$out/bench-spin-1ms.txt"
 ./jgil bench --kernel spin --work-us 50 --threads 1,2 --mode held,released,auto,java --duration-s 2 \
     --json "$out/bench-spin-50us.json" | tee "$out/bench-spin-50us.txt"
+for spec in "sum 64" "dot 1000" "dot 5000"; do
+    set -- $spec
+    ./jgil bench --kernel "$1" --size "$2" --threads 1,2 --mode held,released,auto --duration-s 1 \
+        --json "$out/bench-$1-$2.json" | tee "$out/bench-$1-$2.txt"
+done
 for w in 1 3 10 30; do
     ./jgil bench --kernel spin --work-us "$w" --threads 1,2 --mode held,released,auto --duration-s 1 \
         --json "$out/bench-spin-${w}us.json" | tee "$out/bench-spin-${w}us.txt"
@@ -23,5 +28,5 @@ done
 ./jgil lab plus-equals --json "$out/plus-equals.json" | tee "$out/plus-equals.txt"
 ./jgil lab serial --json "$out/serial.json" | tee "$out/serial.txt"
 ./jgil lab inversion --json "$out/inversion.json" | tee "$out/inversion.txt"
-./jgil demo -o "$out/demo" | tail -12 | tee "$out/demo.txt"
+./jgil demo -o "$out/demo" | tee "$out/demo-full.txt"
 uptime | tee "$out/load-after.txt"
