@@ -42,6 +42,17 @@ final class LabCommand implements Runnable {
                 : String.format(Locale.ROOT, "%.0f us", micros);
     }
 
+    /** Runs one experiment under {@code policy}, then puts back whatever policy was in force. */
+    private static <T> T underPolicy(String policy, Callable<T> experiment) throws Exception {
+        String previous = Gil.policy();
+        Gil.setPolicy(policy);
+        try {
+            return experiment.call();
+        } finally {
+            Gil.setPolicy(previous);
+        }
+    }
+
     private static Map<String, Object> percentiles(Samples.Percentiles p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("p50", Math.round(p.p50() * 10) / 10.0);
@@ -74,8 +85,8 @@ final class LabCommand implements Runnable {
             try (Progress progress = new Progress("convoy", policies.size())) {
                 for (String policy : policies) {
                     progress.running(policy);
-                    Gil.setPolicy(policy);
-                    Convoy.Result r = Convoy.run(phase, List.of(Convoy.IoKind.SLEEP, Convoy.IoKind.SOCKET));
+                    Convoy.Result r = underPolicy(policy,
+                            () -> Convoy.run(phase, List.of(Convoy.IoKind.SLEEP, Convoy.IoKind.SOCKET)));
                     results.add(r);
                     json.add(toJson(r));
                     for (Convoy.IoResult io : r.io()) {
@@ -87,8 +98,6 @@ final class LabCommand implements Runnable {
                     }
                     progress.done();
                 }
-            } finally {
-                Gil.setPolicy("cpython");
             }
             table.print(out);
             out.println("'lock back' is the wait to re-take the lock after each I/O operation; 'CPU kept' is the CPU");
@@ -150,13 +159,7 @@ final class LabCommand implements Runnable {
                 throw new IllegalArgumentException("plus-equals runs (a) and (b) under one locking policy and (c) "
                         + "under none by itself; give one --policy other than none");
             }
-            Gil.setPolicy(policies.get(0));
-            PlusEquals.Result r;
-            try {
-                r = PlusEquals.run(threads, iterations);
-            } finally {
-                Gil.setPolicy("cpython");
-            }
+            PlusEquals.Result r = underPolicy(policies.get(0), () -> PlusEquals.run(threads, iterations));
             new TextTable("variant", "final count", "lost", "lost %")
                     .row("(a) under the GIL, read+write in one step", r.expected() - r.lostAtomicStep(),
                             r.lostAtomicStep(), pct(r.lostAtomicStep(), r.expected()))
@@ -212,21 +215,16 @@ final class LabCommand implements Runnable {
             TextTable table = new TextTable("policy", "threads", "sections", "managed at once (max)",
                     "released native at once (max)");
             List<Map<String, Object>> json = new ArrayList<>();
-            try {
-                for (String policy : policies) {
-                    Gil.setPolicy(policy);
-                    Serial.Result r = Serial.run(threads, duration);
-                    table.row(policy, r.threads(), r.sections(), r.maxManagedAtOnce(), r.maxNativeAtOnce());
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("policy", policy);
-                    m.put("threads", r.threads());
-                    m.put("sections", r.sections());
-                    m.put("max_managed_at_once", r.maxManagedAtOnce());
-                    m.put("max_native_at_once", r.maxNativeAtOnce());
-                    json.add(m);
-                }
-            } finally {
-                Gil.setPolicy("cpython");
+            for (String policy : policies) {
+                Serial.Result r = underPolicy(policy, () -> Serial.run(threads, duration));
+                table.row(policy, r.threads(), r.sections(), r.maxManagedAtOnce(), r.maxNativeAtOnce());
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("policy", policy);
+                m.put("threads", r.threads());
+                m.put("sections", r.sections());
+                m.put("max_managed_at_once", r.maxManagedAtOnce());
+                m.put("max_native_at_once", r.maxNativeAtOnce());
+                json.add(m);
             }
             table.print(out);
             if (options.json != null) {
@@ -254,25 +252,20 @@ final class LabCommand implements Runnable {
             TextTable table = new TextTable("policy", "wake-ups", "found re-taken", "ratio", "handoffs/s",
                     "forced switches");
             List<Map<String, Object>> json = new ArrayList<>();
-            try {
-                for (String policy : policies) {
-                    Gil.setPolicy(policy);
-                    Inversion.Result r = Inversion.run(duration);
-                    table.row(policy, r.wakeups(), r.wakeupsFoundTaken(),
-                            String.format(Locale.ROOT, "%.1f%%", 100 * r.foundTakenRatio()),
-                            String.format(Locale.ROOT, "%.0f", r.handoffsPerSecond()), r.forcedSwitches());
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("policy", policy);
-                    m.put("wakeups", r.wakeups());
-                    m.put("wakeups_found_taken", r.wakeupsFoundTaken());
-                    m.put("found_taken_ratio", Math.round(r.foundTakenRatio() * 10000) / 10000.0);
-                    m.put("handoffs", r.handoffs());
-                    m.put("handoffs_per_s", Math.round(r.handoffsPerSecond()));
-                    m.put("forced_switches", r.forcedSwitches());
-                    json.add(m);
-                }
-            } finally {
-                Gil.setPolicy("cpython");
+            for (String policy : policies) {
+                Inversion.Result r = underPolicy(policy, () -> Inversion.run(duration));
+                table.row(policy, r.wakeups(), r.wakeupsFoundTaken(),
+                        String.format(Locale.ROOT, "%.1f%%", 100 * r.foundTakenRatio()),
+                        String.format(Locale.ROOT, "%.0f", r.handoffsPerSecond()), r.forcedSwitches());
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("policy", policy);
+                m.put("wakeups", r.wakeups());
+                m.put("wakeups_found_taken", r.wakeupsFoundTaken());
+                m.put("found_taken_ratio", Math.round(r.foundTakenRatio() * 10000) / 10000.0);
+                m.put("handoffs", r.handoffs());
+                m.put("handoffs_per_s", Math.round(r.handoffsPerSecond()));
+                m.put("forced_switches", r.forcedSwitches());
+                json.add(m);
             }
             table.print(out);
             out.println("Two CPU-bound threads. A wake-up is a release that woke a waiter; 'found re-taken': the lock");
