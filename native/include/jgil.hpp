@@ -254,23 +254,19 @@ inline void translate_exception(JNIEnv *env, std::exception_ptr error, const cha
     }
 }
 
-/*
- * Runs fn() with the lock released; returns its result, or a value-initialized
- * R with a Java exception pending if it threw (see translate_exception).  The
- * lock is re-taken before any JNI call.  If the release itself is refused
- * (checked mode: the caller does not hold the lock), fn does not run.
- *
- *     jdouble r = jgil::call_released(env, [&] { return dot(a, b, n); });
- */
-template <class F>
-auto call_released(JNIEnv *env, F &&fn, const char *site = __builtin_FUNCTION())
+namespace detail {
+/* The body of call_released and call_released_cancellable: run fn() inside a
+ * Guard built from guard_args and the site, catch everything, and translate it
+ * once the guard's destructor has re-taken the lock. */
+template <class Guard, class F, class... GuardArgs>
+auto run_released(JNIEnv *env, const char *site, F &fn, GuardArgs... guard_args)
     -> std::invoke_result_t<F &>
 {
     using R = std::invoke_result_t<F &>;
     std::exception_ptr error;
     if constexpr (std::is_void_v<R>) {
         {
-            allow_threads nogil(site);
+            Guard nogil(guard_args..., site);
             if (!nogil.ok())
                 return;
             try {
@@ -283,7 +279,7 @@ auto call_released(JNIEnv *env, F &&fn, const char *site = __builtin_FUNCTION())
     } else {
         R result{};
         {
-            allow_threads nogil(site);
+            Guard nogil(guard_args..., site);
             if (!nogil.ok())
                 return result;
             try {
@@ -291,10 +287,26 @@ auto call_released(JNIEnv *env, F &&fn, const char *site = __builtin_FUNCTION())
             } catch (...) {
                 error = std::current_exception();
             }
-        }
+        } // the lock is back here
         translate_exception(env, error, site);
         return result;
     }
+}
+} // namespace detail
+
+/*
+ * Runs fn() with the lock released; returns its result, or a value-initialized
+ * R with a Java exception pending if it threw (see translate_exception).  The
+ * lock is re-taken before any JNI call.  If the release itself is refused
+ * (checked mode: the caller does not hold the lock), fn does not run.
+ *
+ *     jdouble r = jgil::call_released(env, [&] { return dot(a, b, n); });
+ */
+template <class F>
+auto call_released(JNIEnv *env, F &&fn, const char *site = __builtin_FUNCTION())
+    -> std::invoke_result_t<F &>
+{
+    return detail::run_released<allow_threads>(env, site, fn);
 }
 
 /* call_released with an unblocking function for Thread.interrupt(). */
@@ -302,35 +314,7 @@ template <class F>
 auto call_released_cancellable(JNIEnv *env, void (*ubf)(void *), void *arg, F &&fn,
                                const char *site = __builtin_FUNCTION()) -> std::invoke_result_t<F &>
 {
-    using R = std::invoke_result_t<F &>;
-    std::exception_ptr error;
-    if constexpr (std::is_void_v<R>) {
-        {
-            allow_threads_cancellable nogil(ubf, arg, site);
-            if (!nogil.ok())
-                return;
-            try {
-                fn();
-            } catch (...) {
-                error = std::current_exception();
-            }
-        }
-        translate_exception(env, error, site);
-    } else {
-        R result{};
-        {
-            allow_threads_cancellable nogil(ubf, arg, site);
-            if (!nogil.ok())
-                return result;
-            try {
-                result = fn();
-            } catch (...) {
-                error = std::current_exception();
-            }
-        }
-        translate_exception(env, error, site);
-        return result;
-    }
+    return detail::run_released<allow_threads_cancellable>(env, site, fn, ubf, arg);
 }
 
 /* Runs fn() holding the lock (it is already held) and translates what it
