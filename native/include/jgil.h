@@ -3,12 +3,33 @@
  *
  * The lock lives in one 64-bit word of native memory that Java and C share.
  * The word holds the owner's Java thread id, or 0 when the lock is free, plus
- * a WAITERS bit that a thread sets before it blocks.  Releasing is one
- * compare-and-swap (owner -> 0), re-taking is another (0 -> owner): neither
- * calls into Java.  Only when the CAS fails -- somebody is waiting, or the lock
- * is taken -- do we go to the slow path, which calls up into the Java
- * scheduler that decides who gets the lock next (see org.jgil.Scheduler).
- * This is PyPy's "fastgil" shape with CPython's scheduling on the slow path.
+ * a WAITERS bit that a thread sets before it blocks.  Only when the fast path
+ * fails -- somebody is waiting, or the lock is taken -- do we go to the slow
+ * path, which calls up into the Java scheduler that decides who gets the lock
+ * next (see org.jgil.Scheduler).  This is PyPy's "fastgil" shape with
+ * CPython's scheduling on the slow path.
+ *
+ * The fast path uses no atomic read-modify-write at all.  A locked
+ * instruction costs about 6 ns on the machines we measure, more than the
+ * whole budget for a release and a re-take, so (like HotSpot's biased
+ * locking, and the quickly re-acquirable locks of Dice, Moir and Scherer):
+ *
+ *   - JGIL_BEGIN_ALLOW_THREADS gives the lock up with a plain store that
+ *     *reserves* it for the caller (owner | RESERVED).  A reserved lock is
+ *     free: any other thread may take it, but must first revoke the
+ *     reservation (jgil_runtime.c), which is slow (a process-wide barrier,
+ *     about a microsecond) and turns reservations off for a while, so a lock
+ *     that really moves between threads goes back to plain stores and CASes.
+ *   - JGIL_END_ALLOW_THREADS finds its own reservation still there and takes
+ *     the lock back with a plain store.  Before looking, it raises a flag on
+ *     its own stack ("retaking") that a revoker reads after its barrier:
+ *     Dekker's handshake, where the barrier the fast side would need is paid
+ *     by the slow side instead (membarrier(2), as liburcu does).
+ *   - Waiters publish themselves in `waiting` the same way before they set
+ *     the WAITERS bit, so a plain store that raced with them is noticed by
+ *     the releaser's next load and repaired on the slow path.
+ * Where membarrier(2) is missing the runtime selects JGIL_MODE_FENCED and the
+ * fast path is one CAS each way instead.
  *
  * Usage mirrors CPython:
  *
@@ -26,6 +47,7 @@
  *   - blocks do not nest (in checked mode a nested BEGIN is refused with an
  *     IllegalStateException naming both blocks); JGIL_BLOCK_THREADS and
  *     JGIL_UNBLOCK_THREADS only inside;
+ *   - leave a block only through its END (no longjmp, no goto out of it);
  *   - never open a block inside a JNI critical region (GetPrimitiveArrayCritical):
  *     the slow path calls into Java.  Get the critical array after BEGIN and
  *     release it before END.
@@ -34,7 +56,8 @@
  * and _ADAPTIVE (release only when it pays), _CANCELLABLE (Thread.interrupt()
  * reaches the kernel: jgil_cancelled(), an unblocking function), jgil_ensure()
  * for native threads, JGIL_REQUIRE_GIL() and jgil_checkpoint().  C++: jgil.hpp
- * (RAII guards, exception translation).  The guide: docs/guide.md.
+ * (RAII guards, exception translation).  The guide: docs/guide.md; the lock's
+ * design: docs/design.md.
  *
  * Extensions other than libjgil itself call jgil_import(env) once (JNI_OnLoad)
  * and define the API pointer in exactly one of their files with
@@ -52,15 +75,27 @@ extern "C" {
 
 #define JGIL_ABI_VERSION 1
 
-/* Bit layout of the lock word: thread ids are positive and far below 2^62. */
-#define JGIL_WAITERS_BIT   ((int64_t)1 << 62)
-#define JGIL_OWNER_MASK    (JGIL_WAITERS_BIT - 1)
+/* Bit layout of the lock word: thread ids are positive and far below 2^60. */
+#define JGIL_WAITERS_BIT   ((int64_t)1 << 62)  /* somebody waits: releases go to the scheduler */
+#define JGIL_RESERVED_BIT  ((int64_t)1 << 61)  /* free, but reserved for the thread in the owner bits */
+#define JGIL_REVOKING_BIT  ((int64_t)1 << 60)  /* a reservation is being revoked: wait a moment */
+#define JGIL_OWNER_MASK    (JGIL_REVOKING_BIT - 1)
+
+/* How the fast path gives the lock up (jgil_state.mode); chosen by the runtime. */
+#define JGIL_MODE_FENCED   0  /* one CAS each way (no membarrier(2), or a zeroed state) */
+#define JGIL_MODE_PLAIN    1  /* release with a plain store, re-take with a CAS */
+#define JGIL_MODE_RESERVE  2  /* release by reserving, re-take with a plain store */
 
 /* Shared state.  Java maps the same bytes (org.jgil.LockWord): keep the
  * offsets in sync with the constants there. */
 typedef struct jgil_state {
-    int64_t owner;                 /* offset 0: owner tid | WAITERS bit */
-    char pad0[56];
+    int64_t owner;                 /* offset 0: owner tid | WAITERS | RESERVED | REVOKING */
+    int32_t waiting;               /* offset 8: nonzero while a thread waits; set before WAITERS */
+    int32_t mode;                  /* offset 12: JGIL_MODE_*, for the next release */
+    volatile int32_t *retaking;    /* offset 16: the reservation holder's "retaking" flag */
+    int32_t reserve_countdown;     /* offset 24: PLAIN releases left before RESERVE again */
+    int32_t stats_countdown;       /* offset 28: with JGIL_SLOW_STATS, releases until the next timed one */
+    char pad0[32];
     int32_t drop_request;          /* offset 64: a waiter asks the holder to yield */
     int32_t slow_flags;            /* offset 68: JGIL_SLOW_*: nonzero sends every call to the slow path */
     int32_t stats_period;          /* offset 72: with JGIL_SLOW_STATS, time one call in this many (2^k) */
@@ -72,6 +107,10 @@ typedef struct jgil_state {
 #define JGIL_SLOW_CHECKED  1       /* checked mode: verify each call, report misuse */
 #define JGIL_SLOW_NOLOCK   2       /* policy "none": there is no lock to give up */
 #define JGIL_SLOW_STATS    4       /* -Djgil.stats: sample per-site timings (no upcall) */
+
+/* Tag on a saved state whose block is being timed for statistics: it makes
+ * the state negative, so that its END takes the slow path that times it. */
+#define JGIL_TSTATE_SAMPLED INT64_MIN
 
 /* What jgil_save_thread returns under policy "none": nothing to re-take. */
 #define JGIL_TSTATE_NOLOCK ((jgil_tstate)-1)
@@ -108,6 +147,8 @@ typedef struct jgil_api {
     void (*cancel_end)(void);
     /* Slow path of jgil_checkpoint(): a drop request is set, or checked mode. */
     void (*checkpoint)(const char *site);
+    /* A fast release saw `waiting` set: make sure the waiter hears of it. */
+    void (*release_raced)(jgil_tstate saved, const char *site);
 } jgil_api;
 
 /* Bytes of jgil_api a runtime must provide for this header's inline code. */
@@ -156,31 +197,87 @@ static inline int jgil_import(JNIEnv *env)
     return 0;
 }
 
+/* What a block keeps on its stack so that its END can take the lock back
+ * without an atomic instruction (see the design note at the top). */
+typedef struct jgil_reservation {
+    volatile int32_t retaking;   /* 1 from the moment END starts looking */
+} jgil_reservation;
+
+/* Keeps the compiler from moving memory accesses across it; the hardware
+ * side of the ordering is the runtime's process-wide barrier. */
+#define JGIL_COMPILER_BARRIER() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+
 /* Release the lock held by the calling thread; returns what restore needs.
- * Uncontended: one CAS, no call into Java. */
-static inline jgil_tstate jgil_save_thread_at(const char *site)
+ * `r` (may be NULL) lets the release reserve the lock for a cheap re-take.
+ * Uncontended: plain loads and stores, no call into Java. */
+static inline jgil_tstate jgil_save_thread_reserving(jgil_reservation *r, const char *site)
 {
     jgil_state *s = jgil_api_ptr->state;
     int64_t w = __atomic_load_n(&s->owner, __ATOMIC_RELAXED);
-    if (__builtin_expect(__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) == 0 && w > 0 && (w & JGIL_WAITERS_BIT) == 0, 1)
-        && __atomic_compare_exchange_n(&s->owner, &w, 0, 0,
-                                       __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+    int flags = __atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED);
+    /* Statistics time one release in stats_period; the caller holds the lock,
+     * so counting down races with nobody.  The timed one takes the slow path. */
+    if (__builtin_expect((flags == 0 || (flags == JGIL_SLOW_STATS && --s->stats_countdown > 0))
+                         && w > 0 && (w & ~JGIL_OWNER_MASK) == 0, 1)) {
+        int mode = __atomic_load_n(&s->mode, __ATOMIC_RELAXED);
+        if (mode == JGIL_MODE_FENCED) {
+            if (__atomic_compare_exchange_n(&s->owner, &w, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+                return w;
+            return jgil_api_ptr->save_thread_slow(site);
+        }
+        if (mode == JGIL_MODE_RESERVE && r != NULL) {
+            r->retaking = 0;
+            __atomic_store_n(&s->retaking, &r->retaking, __ATOMIC_RELAXED);
+            __atomic_store_n(&s->owner, w | JGIL_RESERVED_BIT, __ATOMIC_RELEASE);
+        } else {
+            /* We hold the lock, so this read-modify-write races with nobody. */
+            if (mode == JGIL_MODE_PLAIN && --s->reserve_countdown <= 0)
+                __atomic_store_n(&s->mode, JGIL_MODE_RESERVE, __ATOMIC_RELAXED);
+            __atomic_store_n(&s->owner, 0, __ATOMIC_RELEASE);
+        }
+        JGIL_COMPILER_BARRIER();
+        if (__builtin_expect(__atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0, 0))
+            jgil_api_ptr->release_raced(w, site); /* a waiter may have missed the release */
         return w;
+    }
     return jgil_api_ptr->save_thread_slow(site);
 }
 
-/* Take the lock back.  Uncontended: one CAS, no call into Java. */
-static inline void jgil_restore_thread_at(jgil_tstate saved, const char *site)
+/* Take the lock back.  Uncontended: plain loads and stores (one CAS when the
+ * release could not reserve), no call into Java. */
+static inline void jgil_restore_thread_reserving(jgil_tstate saved, jgil_reservation *r,
+                                                 const char *site)
 {
     jgil_state *s = jgil_api_ptr->state;
-    int64_t expected = 0;
-    if (__builtin_expect(__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) == 0 && saved > 0, 1)
-        && __atomic_compare_exchange_n(&s->owner, &expected, saved, 0,
-                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-        return;
+    if (__builtin_expect((__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) & ~JGIL_SLOW_STATS) == 0
+                         && saved > 0, 1)) {
+        if (r != NULL)
+            r->retaking = 1;
+        JGIL_COMPILER_BARRIER();
+        int64_t w = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
+        if (w == (saved | JGIL_RESERVED_BIT) && r != NULL) {
+            __atomic_store_n(&s->owner, saved, __ATOMIC_RELAXED);
+            JGIL_COMPILER_BARRIER();
+            /* A waiter that set WAITERS meanwhile had it overwritten: set it again. */
+            if (__builtin_expect(__atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0, 0))
+                __atomic_fetch_or(&s->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+            return;
+        }
+        if (w == 0 && __atomic_compare_exchange_n(&s->owner, &w, saved, 0,
+                                                  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return;
+    }
     jgil_api_ptr->restore_thread_slow(saved, site);
 }
 
+static inline jgil_tstate jgil_save_thread_at(const char *site) { return jgil_save_thread_reserving(0, site); }
+static inline void jgil_restore_thread_at(jgil_tstate saved, const char *site)
+{
+    jgil_restore_thread_reserving(saved, 0, site);
+}
+
+/* PyEval_SaveThread / PyEval_RestoreThread.  They cannot reserve (nothing
+ * of theirs lives on the stack across the pair): one CAS on the re-take. */
 static inline jgil_tstate jgil_save_thread(void) { return jgil_save_thread_at(0); }
 static inline void jgil_restore_thread(jgil_tstate saved) { jgil_restore_thread_at(saved, 0); }
 
@@ -277,12 +374,13 @@ static inline int jgil_should_release(int64_t expected_ns)
 #define JGIL_BEGIN_ALLOW_THREADS_NAMED(name) \
     { \
         const char *_jgil_site = (name); \
-        jgil_tstate _jgil_save = jgil_save_thread_at(_jgil_site);
+        jgil_reservation _jgil_r; \
+        jgil_tstate _jgil_save = jgil_save_thread_reserving(&_jgil_r, _jgil_site);
 
 #define JGIL_BEGIN_ALLOW_THREADS JGIL_BEGIN_ALLOW_THREADS_NAMED(__func__)
 
-#define JGIL_BLOCK_THREADS   jgil_restore_thread_at(_jgil_save, _jgil_site);
-#define JGIL_UNBLOCK_THREADS _jgil_save = jgil_save_thread_at(_jgil_site);
+#define JGIL_BLOCK_THREADS   jgil_restore_thread_reserving(_jgil_save, &_jgil_r, _jgil_site);
+#define JGIL_UNBLOCK_THREADS _jgil_save = jgil_save_thread_reserving(&_jgil_r, _jgil_site);
 
 #define JGIL_END_ALLOW_THREADS \
         JGIL_BLOCK_THREADS \
@@ -296,14 +394,15 @@ static inline int jgil_should_release(int64_t expected_ns)
 #define JGIL_BEGIN_ALLOW_THREADS_IF(cond) \
     { \
         const char *_jgil_site = __func__; \
-        jgil_tstate _jgil_save = (cond) ? jgil_save_thread_at(_jgil_site) \
+        jgil_reservation _jgil_r; \
+        jgil_tstate _jgil_save = (cond) ? jgil_save_thread_reserving(&_jgil_r, _jgil_site) \
                                         : (jgil_require_gil_at(_jgil_site), JGIL_TSTATE_HELD);
 
 #define JGIL_RELEASED (_jgil_save != JGIL_TSTATE_HELD)
 
 #define JGIL_END_ALLOW_THREADS_IF \
         if (_jgil_save != JGIL_TSTATE_HELD) \
-            jgil_restore_thread_at(_jgil_save, _jgil_site); \
+            jgil_restore_thread_reserving(_jgil_save, &_jgil_r, _jgil_site); \
     }
 
 /* Adaptive: release if the call is known to be long (expected_ns >=

@@ -15,7 +15,11 @@
  * the JVM alive) and jgil_release() detaches what it attached.
  */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/membarrier.h>
 
 #include "jgil.h"
 #include "jgil_internal.h"
@@ -59,6 +63,105 @@ static JNIEnv *env_for_upcall(void)
     return env;
 }
 
+/* ---- reservations (see the design note in jgil.h) ---- */
+
+#define FLAG_BITS (JGIL_WAITERS_BIT | JGIL_RESERVED_BIT | JGIL_REVOKING_BIT)
+
+/* Revocations that found the reserver not retaking, and how many plain
+ * releases the next one switches reservations off for: doubled by each
+ * revocation that follows soon after the last, so a lock that keeps moving
+ * between threads stays on plain stores and CASes. */
+#define BACKOFF_MIN 64
+#define BACKOFF_MAX (1 << 20)
+#define BACKOFF_RESET_NS 1000000000
+static int64_t revocations;
+static int32_t backoff = BACKOFF_MIN;
+static int64_t last_revocation_ns;
+
+/* Makes every thread of the process pass a full memory barrier: the other
+ * half of the compiler barriers in jgil.h's fast paths. */
+static void heavy_barrier(void)
+{
+    if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
+        __atomic_thread_fence(__ATOMIC_SEQ_CST); /* cannot happen once registered */
+}
+
+/* Called by the revoker while the word says REVOKING: nobody holds the lock,
+ * so nobody runs a fast release that reads these. */
+static void reservations_off(void)
+{
+    int64_t now = jgil_nanotime();
+    if (now - last_revocation_ns > BACKOFF_RESET_NS)
+        backoff = BACKOFF_MIN;
+    else if (backoff < BACKOFF_MAX)
+        backoff *= 2;
+    last_revocation_ns = now;
+    runtime_state.reserve_countdown = backoff;
+    __atomic_store_n(&runtime_state.mode, JGIL_MODE_PLAIN, __ATOMIC_RELAXED);
+}
+
+/* Revokes a reservation and returns the lock word as the scheduler should see
+ * it: free if the reserver had not started to re-take the lock, else the
+ * reserver's (the reservation stays, for the reserver to take up). */
+static int64_t settle(void)
+{
+    for (;;) {
+        int64_t w = __atomic_load_n(&runtime_state.owner, __ATOMIC_ACQUIRE);
+        if ((w & (JGIL_RESERVED_BIT | JGIL_REVOKING_BIT)) == 0)
+            return w;
+        if (w & JGIL_REVOKING_BIT) {
+            sched_yield(); /* another thread is revoking: a microsecond */
+            continue;
+        }
+        if (!__atomic_compare_exchange_n(&runtime_state.owner, &w, w | JGIL_REVOKING_BIT, 0,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+            continue;
+        /* The reserver stored its flag's address before it reserved, and cannot
+         * leave its block while the word says REVOKING: the flag is alive. */
+        volatile int32_t *flag = __atomic_load_n(&runtime_state.retaking, __ATOMIC_ACQUIRE);
+        heavy_barrier();
+        int retaking = __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+        if (!retaking) {
+            reservations_off();
+            __atomic_add_fetch(&revocations, 1, __ATOMIC_RELAXED);
+        }
+        int64_t cur = w | JGIL_REVOKING_BIT;
+        for (;;) {
+            /* Keep WAITERS, which a waiter may have set meanwhile. */
+            int64_t want = retaking ? cur & ~JGIL_REVOKING_BIT : cur & JGIL_WAITERS_BIT;
+            if (__atomic_compare_exchange_n(&runtime_state.owner, &cur, want, 0,
+                                            __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+                break;
+            if ((cur & JGIL_REVOKING_BIT) == 0)
+                break; /* the reserver, retaking, stored its id over ours */
+        }
+        if (retaking)
+            return (w & JGIL_OWNER_MASK) | (cur & JGIL_WAITERS_BIT);
+    }
+}
+
+/* END could not take the lock back on the fast path.  Returns 1 if it holds
+ * it now because it still held the reservation (with WAITERS set meanwhile,
+ * or kept by a revoker that saw it retaking). */
+static int retake_reserved(jgil_tstate saved)
+{
+    for (;;) {
+        int64_t w = __atomic_load_n(&runtime_state.owner, __ATOMIC_ACQUIRE);
+        if ((w & JGIL_OWNER_MASK) != saved)
+            return 0;
+        int64_t bits = w & ~JGIL_WAITERS_BIT & ~JGIL_OWNER_MASK;
+        if (bits == 0)
+            return 0; /* it holds the lock already: END twice, the upcall says so */
+        if (bits & JGIL_REVOKING_BIT) {
+            sched_yield();
+            continue;
+        }
+        if (__atomic_compare_exchange_n(&runtime_state.owner, &w, saved | (w & JGIL_WAITERS_BIT), 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+            return 1;
+    }
+}
+
 /* The slow paths keep errno: the kernel around them may be reporting a
  * failure through it, and a JVM upcall may clobber it.  Statistics and the
  * no-lock policy divert the fast path here too, but need no Java: only a
@@ -66,17 +169,26 @@ static JNIEnv *env_for_upcall(void)
 static jgil_tstate save_thread_slow(const char *site)
 {
     int flags = __atomic_load_n(&runtime_state.slow_flags, __ATOMIC_RELAXED);
-    if (flags & JGIL_SLOW_STATS)
-        jgil_stats_begin();
+    jgil_tstate sampled = 0;
+    if (flags & JGIL_SLOW_STATS) {
+        /* The fast path counts down only when statistics alone are on. */
+        if (flags != JGIL_SLOW_STATS)
+            runtime_state.stats_countdown--;
+        if (runtime_state.stats_countdown <= 0) {
+            runtime_state.stats_countdown = jgil_stats_period();
+            jgil_stats_begin();
+            sampled = JGIL_TSTATE_SAMPLED; /* sends this block's END here too */
+        }
+    }
     if (flags & JGIL_SLOW_NOLOCK)
         return JGIL_TSTATE_NOLOCK;
     if (!(flags & JGIL_SLOW_CHECKED)) {
-        /* Only statistics sent us here: the uncontended case still needs no Java. */
+        /* The uncontended case still needs no Java. */
         int64_t w = __atomic_load_n(&runtime_state.owner, __ATOMIC_RELAXED);
-        if (w > 0 && (w & JGIL_WAITERS_BIT) == 0
+        if (w > 0 && (w & ~JGIL_OWNER_MASK) == 0
             && __atomic_compare_exchange_n(&runtime_state.owner, &w, 0, 0,
                                            __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-            return w;
+            return w | sampled;
     }
     int saved_errno = errno;
     jlong tid = 0;
@@ -88,7 +200,7 @@ static jgil_tstate save_thread_slow(const char *site)
             tid = 0;
     }
     errno = saved_errno;
-    return tid;
+    return tid > 0 ? tid | sampled : tid;
 }
 
 static void restore_thread_slow(jgil_tstate saved, const char *site)
@@ -96,10 +208,17 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
     int flags = __atomic_load_n(&runtime_state.slow_flags, __ATOMIC_RELAXED);
     if (saved == JGIL_TSTATE_HELD)
         return; /* a _IF/_ADAPTIVE block that kept the lock */
+    if (saved < 0 && saved != JGIL_TSTATE_NOLOCK)
+        saved &= ~JGIL_TSTATE_SAMPLED; /* timed: jgil_stats_* below know it by their own state */
     if (flags & JGIL_SLOW_STATS)
         jgil_stats_work_done();
     if (saved == JGIL_TSTATE_NOLOCK && (flags & JGIL_SLOW_NOLOCK))
         return;
+    if (saved > 0 && !(flags & JGIL_SLOW_CHECKED) && retake_reserved(saved)) {
+        if (flags & JGIL_SLOW_STATS)
+            jgil_stats_end(site);
+        return;
+    }
     int64_t expected = 0;
     if (!(flags & JGIL_SLOW_CHECKED) && saved > 0
         && __atomic_compare_exchange_n(&runtime_state.owner, &expected, saved, 0,
@@ -148,6 +267,45 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
     }
     if (flags & JGIL_SLOW_STATS)
         jgil_stats_end(site);
+    errno = saved_errno;
+}
+
+/* A fast release (a plain store, or a reservation) saw `waiting` set: a
+ * waiter may have set WAITERS just before our store wiped it, and may be
+ * asleep.  Take the lock back if it is still free (or ours) and give it up
+ * again through the scheduler, which wakes whoever waits.  If another thread
+ * took it meanwhile, that thread's release will see `waiting` in turn. */
+static void release_raced(jgil_tstate saved, const char *site)
+{
+    int saved_errno = errno;
+    for (;;) {
+        int64_t w = __atomic_load_n(&runtime_state.owner, __ATOMIC_ACQUIRE);
+        int64_t mine = w & ~JGIL_WAITERS_BIT;
+        if (mine == (saved | JGIL_RESERVED_BIT) || mine == 0) {
+            if (!__atomic_compare_exchange_n(&runtime_state.owner, &w, saved | JGIL_WAITERS_BIT, 0,
+                                             __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+                continue;
+            break;
+        }
+        if (w & JGIL_REVOKING_BIT) {
+            sched_yield();
+            continue;
+        }
+        errno = saved_errno;
+        return;
+    }
+    JNIEnv *env = env_for_upcall();
+    if (env != NULL) {
+        (*env)->CallStaticLongMethod(env, runtime_class, mid_release_from_native, (jlong)(intptr_t)site);
+        if (!(*env)->ExceptionCheck(env)) {
+            errno = saved_errno;
+            return;
+        }
+        (*env)->ExceptionClear(env);
+    }
+    /* No upcall possible: free the lock with WAITERS set; the waiter's timed
+     * wait notices within a switch interval. */
+    __atomic_store_n(&runtime_state.owner, JGIL_WAITERS_BIT, __ATOMIC_RELEASE);
     errno = saved_errno;
 }
 
@@ -270,6 +428,7 @@ static const jgil_api runtime_api = {
     jgil_cancel_begin,
     jgil_cancel_end,
     checkpoint,
+    release_raced,
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
@@ -306,6 +465,40 @@ JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_init(JNIEnv *env, jclass cls)
         return;
     (*env)->DeleteLocalRef(env, throwable);
     jgil_cancel_init(env, runtime_class);
+}
+
+/* Chooses the fast path: JGIL_MODE_RESERVE or _PLAIN need membarrier(2),
+ * which this registers for; without it, JGIL_MODE_FENCED.  Returns the mode
+ * in force.  Called once, with the lock idle, before any release. */
+JNIEXPORT jint JNICALL Java_org_jgil_GilRuntime_selectMode(JNIEnv *env, jclass cls, jint wanted)
+{
+    (void)env; (void)cls;
+    static int registered = -1;
+    if (registered < 0)
+        registered = syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+    int mode = registered ? wanted : JGIL_MODE_FENCED;
+    runtime_state.reserve_countdown = BACKOFF_MIN;
+    __atomic_store_n(&runtime_state.mode, mode, __ATOMIC_SEQ_CST);
+    return mode;
+}
+
+JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_heavyBarrier(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+    if (__atomic_load_n(&runtime_state.mode, __ATOMIC_RELAXED) != JGIL_MODE_FENCED)
+        heavy_barrier();
+}
+
+JNIEXPORT jlong JNICALL Java_org_jgil_GilRuntime_settle(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+    return settle();
+}
+
+JNIEXPORT jlong JNICALL Java_org_jgil_GilRuntime_revocations(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+    return __atomic_load_n(&revocations, __ATOMIC_RELAXED);
 }
 
 JNIEXPORT jobject JNICALL Java_org_jgil_GilRuntime_stateBuffer(JNIEnv *env, jclass cls)

@@ -1,11 +1,12 @@
 /*
  * jgil_stats.c -- per-call-site statistics of released sections.
  *
- * With -Djgil.stats=true the Java side sets JGIL_SLOW_STATS, which sends every
- * JGIL_BEGIN/END_ALLOW_THREADS through the runtime's slow functions (a call,
- * still no Java).  Timing every call would cost three clock reads, far more
- * than the lock itself, so one call in stats_period (per thread) is timed and
- * the others only bump a thread-local counter.  A timed call adds to its site's
+ * With -Djgil.stats=true the Java side sets JGIL_SLOW_STATS.  Timing every
+ * call would cost three clock reads, far more than the lock itself, so one
+ * release in stats_period is timed: the fast path in jgil.h counts down
+ * stats_countdown (the caller holds the lock, so a plain decrement suffices)
+ * and sends the one that reaches zero, and its END, through the runtime's slow
+ * functions, which land here (still no Java).  A timed call adds to its site's
  * totals: time released (BEGIN to END) and time waiting to come back (END to
  * holding the lock again).  Calls are estimated as samples x period.
  *
@@ -31,7 +32,6 @@ typedef struct site_stats {
 static site_stats sites[SITE_SLOTS];
 static int64_t sites_overflow; /* samples of sites that found the table full */
 
-static __thread uint32_t calls_seen;
 static __thread int64_t sample_begin; /* 0: this call is not timed */
 static __thread int64_t sample_work_done;
 
@@ -58,8 +58,7 @@ static site_stats *site_slot(const char *name)
 
 void jgil_stats_begin(void)
 {
-    uint32_t period = (uint32_t)jgil_stats_period();
-    sample_begin = (++calls_seen & (period - 1)) == 0 ? jgil_nanotime() : 0;
+    sample_begin = jgil_nanotime();
 }
 
 void jgil_stats_work_done(void)

@@ -60,6 +60,44 @@ JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_spin(JNIEnv *env, jclass cls, j
         (*env)->SetLongArrayRegion(env, interval, 0, 2, times);
 }
 
+/* ---- the reservation's race window, held open (ReservationTest) ---- */
+
+/* A released section whose re-take stalls for `stall_ns` between reading the
+ * lock word and storing its id: the instant in which a revoker must see the
+ * "retaking" flag and leave the lock alone.  The section itself reserves the
+ * lock even if a recent revocation switched reservations off (the caller
+ * holds the lock, so it may set the mode).  Returns 1 if the re-take went the
+ * fast way (the reservation was still there), 0 if through the slow path. */
+JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_releasedWithStalledRetake(JNIEnv *env, jclass cls,
+                                                                         jlong section_ns, jlong stall_ns)
+{
+    (void)env; (void)cls;
+    jgil_state *s = jgil_api_ptr->state;
+    if (section_ns < 0 || stall_ns < 0) {
+        jgil_throw(env, "java/lang/IllegalArgumentException", "times must be >= 0");
+        return 0;
+    }
+    if (__atomic_load_n(&s->mode, __ATOMIC_RELAXED) != JGIL_MODE_FENCED)
+        __atomic_store_n(&s->mode, JGIL_MODE_RESERVE, __ATOMIC_RELAXED);
+    jgil_reservation r;
+    jgil_tstate saved = jgil_save_thread_reserving(&r, "releasedWithStalledRetake");
+    spin_until(jgil_nanotime(), section_ns);
+    /* JGIL_END_ALLOW_THREADS's fast path, slowed down in its window. */
+    r.retaking = 1;
+    JGIL_COMPILER_BARRIER();
+    int64_t w = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
+    spin_until(jgil_nanotime(), stall_ns);
+    if (w == (saved | JGIL_RESERVED_BIT)) {
+        __atomic_store_n(&s->owner, saved, __ATOMIC_RELAXED);
+        JGIL_COMPILER_BARRIER();
+        if (__atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0)
+            __atomic_fetch_or(&s->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+        return 1;
+    }
+    jgil_restore_thread_reserving(saved, &r, "releasedWithStalledRetake");
+    return 0;
+}
+
 /* ---- a thread born in native code calls managed code (jgil_ensure) ---- */
 
 struct native_job {

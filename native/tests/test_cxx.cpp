@@ -4,6 +4,7 @@
  * records what would be thrown in Java (and whether the lock was held then).
  */
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <new>
@@ -54,9 +55,12 @@ void fake_cancel_begin(void (*)(void *), void *) { cancel_begins++; }
 void fake_cancel_end() { cancel_ends++; }
 void fake_checkpoint(const char *) {}
 
+void fake_release_raced(jgil_tstate, const char *) { std::abort(); } // FENCED (zeroed state): never
+
 const jgil_api fake_api = {
     JGIL_ABI_VERSION, sizeof(jgil_api), &state, fake_save, fake_restore, fake_ensure, fake_release,
     fake_check, fake_cancelled, fake_require, fake_cancel_begin, fake_cancel_end, fake_checkpoint,
+    fake_release_raced,
 };
 
 // ---- fake JNIEnv: records the Java exception that would be thrown ----

@@ -7,6 +7,7 @@
  * adaptive release, the cancellable section's calls, errno left alone.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,9 +48,12 @@ static void fake_cancel_begin(void (*ubf)(void *), void *arg) { cancel_begin_cal
 static void fake_cancel_end(void) { cancel_end_calls++; }
 static void fake_checkpoint(const char *site) { checkpoint_calls++; last_site = site; }
 
+static void fake_release_raced(jgil_tstate saved, const char *site) { (void)saved; (void)site; abort(); /* FENCED: never */ }
+
 static const jgil_api fake = {
     JGIL_ABI_VERSION, sizeof(jgil_api), &state, fake_save, fake_restore, fake_ensure, fake_release,
     fake_check, fake_cancelled, fake_require, fake_cancel_begin, fake_cancel_end, fake_checkpoint,
+    fake_release_raced,
 };
 
 static void reset(void)

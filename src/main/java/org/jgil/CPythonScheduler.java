@@ -117,6 +117,7 @@ final class CPythonScheduler extends Scheduler {
         }
         if (waiters == 0) {
             LockWord.compareAndSet(tid | LockWord.WAITERS, tid);
+            LockWord.noWaiters();
         }
         switchNumber++;
         if (waited) {
@@ -133,6 +134,9 @@ final class CPythonScheduler extends Scheduler {
             if (LockWord.compareAndSet(word, waiters > 0 ? LockWord.WAITERS : 0)) {
                 break;
             }
+        }
+        if (waiters == 0) {
+            LockWord.noWaiters();
         }
         lockFreed.signal();
     }

@@ -29,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <h2>Cost</h2>
- * While nobody waits, taking and giving back the lock is one compare-and-swap each, in Java and in
- * C alike, on a word of native memory both sides share. Only a failed CAS reaches the
- * {@link Scheduler}, which parks, wakes and decides who goes next.
+ * While nobody waits, Java takes the lock with one compare-and-swap and gives it back with a plain
+ * store, on a word of native memory both sides share; C's released sections use no atomic
+ * instruction at all ({@code jgil.h}). Only a failed fast path reaches the {@link Scheduler}, which
+ * parks, wakes and decides who goes next. {@code -Djgil.fastpath=reserve|plain|fenced} selects the
+ * fast path (default {@code reserve}; {@code fenced}, one CAS each way, is what runs where the
+ * kernel lacks membarrier(2)).
  */
 public final class Gil {
     private static final Logger LOG = LoggerFactory.getLogger(Gil.class);
@@ -41,6 +44,13 @@ public final class Gil {
 
     static {
         GilRuntime.ensureLoaded();
+        String fastPath = System.getProperty("jgil.fastpath", "reserve").trim().toLowerCase(java.util.Locale.ROOT);
+        int mode = LockWord.MODES.indexOf(fastPath);
+        if (mode < 0) {
+            throw new IllegalArgumentException("-Djgil.fastpath=" + fastPath + " is unknown; valid: "
+                    + String.join(", ", LockWord.MODES));
+        }
+        GilRuntime.selectMode(mode);
         Scheduler initial = Scheduler.fromSystemProperties();
         initial.install();
         scheduler = initial;
@@ -49,9 +59,9 @@ public final class Gil {
             int period = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 16)));
             LockWord.setSiteStats(true, period);
         }
-        LOG.debug("jgil: policy {}, switch interval {} us, checked mode {}, library from {}",
+        LOG.debug("jgil: policy {}, switch interval {} us, checked mode {}, fast path {}, library from {}",
                 initial.name(), initial.switchIntervalNanos() / 1000, LockWord.checked(),
-                NativeLibrary.origin());
+                LockWord.MODES.get(LockWord.mode()), NativeLibrary.origin());
     }
 
     static Scheduler scheduler() {
@@ -86,14 +96,14 @@ public final class Gil {
         if (HoldStats.ON) {
             HoldStats.released();
         }
-        if (!LockWord.compareAndSet(tid, 0)) {
+        if (!LockWord.release(tid, scheduler)) {
             releaseSlow(tid, "Gil.release()");
         }
     }
 
     /** True if the calling thread holds the lock; always true under policy {@code none}. */
     public static boolean isHeldByCurrentThread() {
-        return LockWord.owner(LockWord.get()) == currentThreadId() || !scheduler.locks();
+        return LockWord.ownerNow() == currentThreadId() || !scheduler.locks();
     }
 
     /**
@@ -108,9 +118,9 @@ public final class Gil {
      */
     public static Ensured ensure() {
         long tid = currentThreadId();
-        boolean acquired = LockWord.owner(LockWord.get()) != tid;
+        boolean acquired = LockWord.ownerNow() != tid;
         if (acquired && !LockWord.compareAndSet(0, tid)) {
-            waitFor(scheduler, tid, false, LockWord.owner(LockWord.get()));
+            waitFor(scheduler, tid, false, LockWord.ownerNow());
         }
         if (HoldStats.ON && acquired) {
             HoldStats.acquired();
@@ -151,7 +161,7 @@ public final class Gil {
         if (HoldStats.ON) {
             HoldStats.released();
         }
-        if (!LockWord.compareAndSet(tid, 0)) {
+        if (!LockWord.release(tid, scheduler)) {
             releaseSlow(tid, "Gil.allowThreads()");
         }
         return new Released(tid);
@@ -231,7 +241,7 @@ public final class Gil {
         Scheduler next = Scheduler.create(Objects.requireNonNull(policy, "policy"));
         Scheduler previous = scheduler;
         long tid = currentThreadId();
-        if (!LockWord.compareAndSet(0, tid)) {
+        if (!LockWord.compareAndSet(0, tid) && !(LockWord.get() == 0 && LockWord.compareAndSet(0, tid))) {
             throw new IllegalStateException("cannot change the GIL policy while the lock is held or waited for"
                     + " (owner word " + Long.toHexString(LockWord.get()) + "); change it between experiments");
         }
@@ -244,6 +254,30 @@ public final class Gil {
             LockWord.compareAndSet(tid, 0);
         }
         LOG.debug("jgil: policy {} replaces {}", next.name(), previous.name());
+    }
+
+    /**
+     * Selects the fast path, as {@code -Djgil.fastpath} does at start: {@code reserve}, {@code plain}
+     * or {@code fenced}. For tests and measurements; call it while the lock is idle. Where the kernel
+     * lacks membarrier(2), every choice runs as {@code fenced}.
+     *
+     * @return the fast path in force
+     */
+    static synchronized String setFastPath(String name) {
+        int mode = LockWord.MODES.indexOf(name);
+        if (mode < 0) {
+            throw new IllegalArgumentException("fast path '" + name + "' is unknown; valid: "
+                    + String.join(", ", LockWord.MODES));
+        }
+        long tid = currentThreadId();
+        if (!LockWord.compareAndSet(0, tid) && !(LockWord.get() == 0 && LockWord.compareAndSet(0, tid))) {
+            throw new IllegalStateException("cannot change the fast path while the lock is held or waited for");
+        }
+        try {
+            return LockWord.MODES.get(GilRuntime.selectMode(mode));
+        } finally {
+            LockWord.compareAndSet(tid, 0);
+        }
     }
 
     /** What the scheduler counted since the policy was installed or {@link #resetStats()}. */
@@ -299,7 +333,7 @@ public final class Gil {
 
     static void acquireSlow(long tid, boolean returning) {
         Scheduler scheduler = Gil.scheduler;
-        long owner = LockWord.owner(LockWord.get());
+        long owner = LockWord.ownerNow();
         if (owner == tid && scheduler.locks()) {
             throw new IllegalStateException("the current thread (" + Thread.currentThread().getName()
                     + ") already holds the GIL; use Gil.ensure() or Gil.run() where code may run "
@@ -326,7 +360,7 @@ public final class Gil {
         if (!scheduler.locks()) {
             return;
         }
-        long owner = LockWord.owner(LockWord.get());
+        long owner = LockWord.ownerNow();
         if (owner != tid) {
             throw new IllegalStateException(what + " in thread " + Thread.currentThread().getName()
                     + ", which does not hold the GIL (" + (owner == 0 ? "nobody holds it"
@@ -339,7 +373,7 @@ public final class Gil {
     private static void yieldSlow() {
         long tid = currentThreadId();
         Scheduler scheduler = Gil.scheduler;
-        if (LockWord.owner(LockWord.get()) != tid && scheduler.locks()) {
+        if (LockWord.ownerNow() != tid && scheduler.locks()) {
             throw new IllegalStateException("Gil.checkpoint() in thread " + Thread.currentThread().getName()
                     + ", which does not hold the GIL; checkpoints belong in managed code");
         }

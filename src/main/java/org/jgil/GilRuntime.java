@@ -36,6 +36,21 @@ final class GilRuntime {
 
     static native ByteBuffer stateBuffer();
 
+    // ---- reservations and plain releases (jgil_runtime.c; the design note in jgil.h) ----
+
+    /** Selects the fast path ({@code LockWord.MODE_*}); returns the one in force, which is
+     *  {@code MODE_FENCED} when the kernel has no membarrier(2). The lock must be idle. */
+    static native int selectMode(int wanted);
+
+    /** Makes every thread of the process pass a full memory barrier (membarrier(2)). */
+    static native void heavyBarrier();
+
+    /** Revokes a reservation, if the lock word holds one; returns the word as it then is. */
+    static native long settle();
+
+    /** Reservations revoked from a thread that was not about to re-take the lock. */
+    static native long revocations();
+
     private static native long apiAddress0();
 
     private static native String siteName(long site);
@@ -83,7 +98,7 @@ final class GilRuntime {
     /** JGIL_BEGIN_ALLOW_THREADS took the slow path: waiters to wake, or checked mode. */
     static long releaseFromNative(long site) {
         long tid = Gil.currentThreadId();
-        if (LockWord.owner(LockWord.get()) != tid) {
+        if (LockWord.ownerNow() != tid) {
             String outer = OPEN_SECTIONS.get().peekLast();
             if (outer != null) {
                 throw new IllegalStateException(where("JGIL_BEGIN_ALLOW_THREADS", site)
@@ -117,12 +132,12 @@ final class GilRuntime {
             throw new IllegalStateException(where("JGIL_END_ALLOW_THREADS", site)
                     + " in a thread other than the one that began the block");
         }
-        if (LockWord.owner(LockWord.get()) == tid) {
+        if (LockWord.ownerNow() == tid) {
             throw new IllegalStateException(where("JGIL_END_ALLOW_THREADS", site)
                     + ": this thread already holds the GIL (END twice, or BLOCK without UNBLOCK)");
         }
         if (!LockWord.compareAndSet(0, tid)) {
-            Gil.waitFor(Gil.scheduler(), tid, true, LockWord.owner(LockWord.get()));
+            Gil.waitFor(Gil.scheduler(), tid, true, LockWord.ownerNow());
         }
         OPEN_SECTIONS.get().pollLast();
     }
@@ -130,11 +145,11 @@ final class GilRuntime {
     /** jgil_ensure(): true if this call took the lock. */
     static boolean ensureFromNative() {
         long tid = Gil.currentThreadId();
-        if (LockWord.owner(LockWord.get()) == tid) {
+        if (LockWord.ownerNow() == tid) {
             return false;
         }
         if (!LockWord.compareAndSet(0, tid)) {
-            Gil.waitFor(Gil.scheduler(), tid, false, LockWord.owner(LockWord.get()));
+            Gil.waitFor(Gil.scheduler(), tid, false, LockWord.ownerNow());
         }
         return true;
     }

@@ -85,6 +85,7 @@ final class LegacyScheduler extends Scheduler {
             waiters--;
             if (waiters == 0) {
                 LockWord.compareAndSet(tid | LockWord.WAITERS, tid);
+                LockWord.noWaiters();
             }
             if (waited) {
                 switchNumber++;
@@ -110,6 +111,9 @@ final class LegacyScheduler extends Scheduler {
                 if (LockWord.compareAndSet(word, waiters > 0 ? LockWord.WAITERS : 0)) {
                     break;
                 }
+            }
+            if (waiters == 0) {
+                LockWord.noWaiters();
             }
             wake = parked.peekFirst();
         } finally {

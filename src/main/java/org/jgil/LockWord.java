@@ -4,22 +4,39 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * The lock state that Java and native code share: the {@code jgil_state} struct of {@code jgil.h},
  * seen through a direct buffer.
  *
  * <p>The owner word holds the owning thread's id (0 when free) and a {@link #WAITERS} bit that a
- * thread sets before it blocks. While the bit is clear, taking and giving back the lock is one
- * compare-and-swap on either side of JNI; while it is set, every CAS on the fast path fails, so
- * all changes go through the {@link Scheduler}, which sees every waiter.
+ * thread sets before it blocks. While the bit is clear, Java takes the lock with one
+ * compare-and-swap and gives it back with a plain store; while it is set, every fast path fails,
+ * so all changes go through the {@link Scheduler}, which sees every waiter.
+ *
+ * <p>Native code may leave the word {@link #RESERVED} for a thread inside a released section
+ * ({@code jgil.h} explains why). A reserved lock is free, but only {@link #get()} (which revokes
+ * the reservation) may hand it to anyone else: schedulers read the word through it. A plain
+ * store can wipe a WAITERS bit set at the same moment; waiters therefore raise {@code waiting}
+ * first, with a process-wide barrier, and every plain release reads it afterwards.
  */
 final class LockWord {
     static final long WAITERS = 1L << 62;
-    static final long OWNER_MASK = WAITERS - 1;
+    static final long RESERVED = 1L << 61;
+    static final long REVOKING = 1L << 60;
+    static final long OWNER_MASK = REVOKING - 1;
+
+    // JGIL_MODE_*: how fast paths release.
+    static final int MODE_FENCED = 0;
+    static final int MODE_PLAIN = 1;
+    static final int MODE_RESERVE = 2;
+    static final List<String> MODES = List.of("fenced", "plain", "reserve");
 
     // Offsets into jgil_state; keep in sync with native/include/jgil.h.
     private static final int OWNER = 0;
+    private static final int WAITING = 8;
+    private static final int MODE = 12;
     private static final int DROP_REQUEST = 64;
     private static final int SLOW_FLAGS = 68;
     static final int SLOW_CHECKED = 1; // JGIL_SLOW_CHECKED
@@ -36,21 +53,67 @@ final class LockWord {
 
     private LockWord() {}
 
+    /** The owner word, with any reservation revoked first: the view schedulers decide on. */
     static long get() {
-        return (long) LONGS.getVolatile(STATE, OWNER);
+        long word = (long) LONGS.getVolatile(STATE, OWNER);
+        return (word & (RESERVED | REVOKING)) == 0 ? word : GilRuntime.settle();
+    }
+
+    /** The owning thread's id as of now, 0 if free (a reserved lock is free); revokes nothing. */
+    static long ownerNow() {
+        long word = (long) LONGS.getVolatile(STATE, OWNER);
+        return (word & (RESERVED | REVOKING)) != 0 ? 0 : word & OWNER_MASK;
     }
 
     static boolean compareAndSet(long expected, long update) {
         return LONGS.compareAndSet(STATE, OWNER, expected, update);
     }
 
+    /**
+     * The fast release of a lock {@code tid} holds with nobody waiting: a plain store, or a CAS in
+     * {@link #MODE_FENCED}. False if it did not release, because the word was not just
+     * {@code tid}. After a plain store, a waiter that arrived meanwhile is handled here.
+     */
+    static boolean release(long tid, Scheduler scheduler) {
+        if ((long) LONGS.getOpaque(STATE, OWNER) != tid) {
+            return false;
+        }
+        if ((int) INTS.getOpaque(STATE, MODE) == MODE_FENCED) {
+            return LONGS.compareAndSet(STATE, OWNER, tid, 0L);
+        }
+        // Accesses to off-heap memory through a VarHandle keep their program order in compiled
+        // code; membarrier(2), issued by a waiter, orders them for the hardware.
+        LONGS.setRelease(STATE, OWNER, 0L);
+        if ((int) INTS.getVolatile(STATE, WAITING) != 0 && LONGS.compareAndSet(STATE, OWNER, 0L, tid)) {
+            scheduler.release(tid); // a waiter may have missed the store: hand over properly
+        }
+        return true;
+    }
+
     static long owner(long word) {
         return word & OWNER_MASK;
     }
 
-    /** Sets the WAITERS bit, whatever the owner; returns the word it saw before. */
+    /**
+     * Announces a waiter: raises {@code waiting} (with a process-wide barrier, so that any plain
+     * release after it sees it), then sets the WAITERS bit; returns the word seen before. Under
+     * the scheduler's mutex.
+     */
     static long setWaiters() {
+        if ((int) INTS.getVolatile(STATE, WAITING) == 0) {
+            INTS.setVolatile(STATE, WAITING, 1);
+            GilRuntime.heavyBarrier();
+        }
         return (long) LONGS.getAndBitwiseOr(STATE, OWNER, WAITERS);
+    }
+
+    /** The scheduler has no waiters left: fast releases need not look for any. Under its mutex. */
+    static void noWaiters() {
+        INTS.setVolatile(STATE, WAITING, 0);
+    }
+
+    static int mode() {
+        return (int) INTS.getVolatile(STATE, MODE);
     }
 
     static boolean dropRequested() {

@@ -26,6 +26,14 @@ public final class NativeProbe {
      */
     public static native void spin(long nanos, boolean release, long[] interval);
 
+    /**
+     * A released section that reserves the lock, spins {@code sectionNanos}, then re-takes it with
+     * a stall of {@code stallNanos} between reading the lock word and storing its id: the race
+     * window of the reservation, held open. Hold the lock to call it; returns 1 if the re-take went
+     * the fast way.
+     */
+    public static native int releasedWithStalledRetake(long sectionNanos, long stallNanos);
+
     /** {@link #runOnNativeThread}: the native thread held the lock before calling {@code jgil_ensure}. */
     public static final int HELD_BEFORE_ENSURE = 1;
     /** The native thread held the lock inside its {@code jgil_ensure}/{@code jgil_release} pair. */

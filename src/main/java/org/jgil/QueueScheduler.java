@@ -66,7 +66,7 @@ final class QueueScheduler extends Scheduler {
             (priority ? ioQueue : cpuQueue).addLast(me);
             LockWord.setWaiters();
             if (LockWord.owner(LockWord.get()) == 0) {
-                grantNextLocked(); // the owner released on its fast path before our bit was set
+                grantNextLocked(0); // the owner released on its fast path before our bit was set
             } else if (priority) {
                 requestDrop();
             }
@@ -80,7 +80,7 @@ final class QueueScheduler extends Scheduler {
     void release(long tid) {
         mutex.lock();
         try {
-            grantNextLocked();
+            grantNextLocked(tid);
         } finally {
             mutex.unlock();
         }
@@ -95,7 +95,7 @@ final class QueueScheduler extends Scheduler {
                 LockWord.setDropRequest(false);
                 return;
             }
-            grantNextLocked();
+            grantNextLocked(tid);
             counters.forcedSwitches++;
             // Spin if the lock went to a prioritized thread: it will give it back within microseconds.
             me = new Waiter(tid, ioPriority);
@@ -107,13 +107,41 @@ final class QueueScheduler extends Scheduler {
         awaitGrant(me);
     }
 
-    /** Hands the (free or being released) lock to the next waiter, or frees it. Under mutex. */
-    private void grantNextLocked() {
-        Waiter next = chooseLocked();
-        long word = next == null ? 0 : next.tid | (cpuQueue.isEmpty() && ioQueue.isEmpty() ? 0 : LockWord.WAITERS);
+    /**
+     * Hands the lock to the next waiter, or frees it. {@code from} is the caller's id when it holds
+     * the lock, 0 when the lock is free. Under mutex.
+     */
+    private void grantNextLocked(long from) {
+        Waiter next = null;
+        ArrayDeque<Waiter> source = null;
         while (true) {
             long old = LockWord.get();
+            long owner = LockWord.owner(old);
+            if (owner != from && owner != 0) {
+                // A thread took the free lock on its fast path in the instant a plain release had
+                // wiped the WAITERS bit: set it again, so that its release comes here.
+                if (next != null) {
+                    source.addFirst(next);
+                }
+                next = null;
+                source = null;
+                LockWord.setWaiters();
+                if (LockWord.ownerNow() != 0) {
+                    return;
+                }
+                continue;
+            }
+            if (next == null && source == null) {
+                Waiter cpuHead = cpuQueue.peekFirst();
+                next = chooseLocked();
+                source = next == cpuHead ? cpuQueue : ioQueue;
+            }
+            boolean empty = cpuQueue.isEmpty() && ioQueue.isEmpty();
+            long word = next == null ? 0 : next.tid | (empty ? 0 : LockWord.WAITERS);
             if (LockWord.compareAndSet(old, word)) {
+                if (empty) {
+                    LockWord.noWaiters();
+                }
                 break;
             }
         }
@@ -197,9 +225,9 @@ final class QueueScheduler extends Scheduler {
             }
             long owner = LockWord.owner(LockWord.get());
             if (owner != 0 && freeIfOwnerDead(owner)) {
-                grantNextLocked();
+                grantNextLocked(0);
             } else if (owner == 0) {
-                grantNextLocked(); // a policy switch or a fast-path release raced our enqueue
+                grantNextLocked(0); // a policy switch or a fast-path release raced our enqueue
             } else {
                 requestDrop();
                 noteLongHold(owner, System.nanoTime() - lastSwitchNanos);

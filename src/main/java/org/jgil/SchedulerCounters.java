@@ -60,7 +60,7 @@ final class SchedulerCounters {
         long holdNanos = 0;
         for (Map.Entry<Long, HoldStats.PerThread> e : HoldStats.all().entrySet()) {
             acquisitions += e.getValue().acquisitions;
-            holdNanos += e.getValue().holdNanos;
+            holdNanos += e.getValue().holdNanos();
         }
         java.util.Set<Long> ids = new java.util.TreeSet<>(threads.keySet());
         ids.addAll(HoldStats.all().keySet());
@@ -71,7 +71,7 @@ final class SchedulerCounters {
             String name = waited != null ? waited.name : held.name;
             perThread.add(new GilStats.ThreadStats(id, name, w.count(), w.totalNanos(), w.percentileNanos(50),
                     w.percentileNanos(99), w.maxNanos(), held == null ? 0 : held.acquisitions,
-                    held == null ? 0 : held.holdNanos));
+                    held == null ? 0 : held.holdNanos()));
         }
         return new GilStats(policy, waits.count(), waits.totalNanos(), waits.percentileNanos(50),
                 waits.percentileNanos(99), waits.maxNanos(), handoffs, dropRequests, forcedSwitches, wakeups,

@@ -111,17 +111,25 @@ class StressTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cpython", "legacy", "fifo", "io-priority", "cpython+checked"})
+    @ValueSource(strings = {"cpython", "legacy", "fifo", "io-priority", "cpython+checked", "fifo+plain",
+        "cpython+fenced"})
     void stressUnderPolicy(String run) throws Exception {
-        // "+checked": checked mode, where every release and re-take goes through Java and is verified
-        boolean checked = run.endsWith("+checked");
-        String policy = checked ? run.substring(0, run.indexOf('+')) : run;
+        // "+checked": checked mode, where every release and re-take goes through Java and is verified.
+        // "+plain", "+fenced": the fast paths that do not reserve (the default is "reserve").
+        String variant = run.contains("+") ? run.substring(run.indexOf('+') + 1) : "";
+        boolean checked = variant.equals("checked");
+        String policy = run.contains("+") ? run.substring(0, run.indexOf('+')) : run;
         boolean wasChecked = LockWord.checked();
+        int wasMode = LockWord.mode();
         LockWord.setChecked(checked);
+        if (LockWord.MODES.contains(variant)) {
+            Gil.setFastPath(variant);
+        }
         try {
             stress(run, policy);
         } finally {
             LockWord.setChecked(wasChecked);
+            Gil.setFastPath(LockWord.MODES.get(wasMode));
         }
     }
 
