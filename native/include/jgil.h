@@ -21,10 +21,12 @@
  *     about a microsecond) and turns reservations off for a while, so a lock
  *     that really moves between threads goes back to plain stores and CASes.
  *   - JGIL_END_ALLOW_THREADS finds its own reservation still there and takes
- *     the lock back with a plain store.  Before looking, it raises a flag on
- *     its own stack ("retaking") that a revoker reads after its barrier:
- *     Dekker's handshake, where the barrier the fast side would need is paid
- *     by the slow side instead (membarrier(2), as liburcu does).
+ *     the lock back with a plain store.  Before looking, it raises its
+ *     thread's "retaking" flag (a slot the runtime hands each thread once and
+ *     never frees, so a late revoker never reads a dead stack) that a revoker
+ *     reads after its barrier: Dekker's handshake, where the barrier the fast
+ *     side would need is paid by the slow side instead (membarrier(2), as
+ *     liburcu does).
  *   - Waiters publish themselves in `waiting` the same way before they set
  *     the WAITERS bit, so a plain store that raced with them is noticed by
  *     the releaser's next load and repaired on the slow path.
@@ -92,7 +94,7 @@ typedef struct jgil_state {
     int64_t owner;                 /* offset 0: owner tid | WAITERS | RESERVED | REVOKING */
     int32_t waiting;               /* offset 8: nonzero while a thread waits; set before WAITERS */
     int32_t mode;                  /* offset 12: JGIL_MODE_*, for the next release */
-    volatile int32_t *retaking;    /* offset 16: the reservation holder's "retaking" flag */
+    struct jgil_thread *reserver;  /* offset 16: the reservation holder's slot */
     int32_t reserve_countdown;     /* offset 24: PLAIN releases left before RESERVE again */
     int32_t stats_countdown;       /* offset 28: with JGIL_SLOW_STATS, releases until the next timed one */
     char pad0[32];
@@ -149,6 +151,8 @@ typedef struct jgil_api {
     void (*checkpoint)(const char *site);
     /* A fast release saw `waiting` set: make sure the waiter hears of it. */
     void (*release_raced)(jgil_tstate saved, const char *site);
+    /* The calling thread's slot (jgil_this_thread()). */
+    struct jgil_thread *(*this_thread)(void);
 } jgil_api;
 
 /* Bytes of jgil_api a runtime must provide for this header's inline code. */
@@ -197,41 +201,60 @@ static inline int jgil_import(JNIEnv *env)
     return 0;
 }
 
-/* What a block keeps on its stack so that its END can take the lock back
- * without an atomic instruction (see the design note at the top). */
-typedef struct jgil_reservation {
-    volatile int32_t retaking;   /* 1 from the moment END starts looking */
-} jgil_reservation;
+/* Per thread, from the runtime (jgil_api.this_thread); never freed, recycled
+ * when a thread ends. */
+typedef struct jgil_thread {
+    volatile int32_t retaking;   /* 1 from the moment a re-take starts looking */
+    int32_t unused;
+    int64_t tid;                 /* the thread's Java id as last seen by the runtime; 0: unknown */
+} jgil_thread;
+
+/* Each translation unit caches its thread's slot; initial-exec keeps the
+ * access to one instruction (the runtime may be dlopen'ed: 8 bytes per file
+ * of the static TLS surplus glibc keeps for that). */
+static __thread jgil_thread *jgil_this_thread_cache
+    __attribute__((tls_model("initial-exec"), unused));
+
+static inline jgil_thread *jgil_this_thread(void)
+{
+    jgil_thread *t = jgil_this_thread_cache;
+    if (__builtin_expect(t == 0, 0))
+        t = jgil_this_thread_cache = jgil_api_ptr->this_thread();
+    return t;
+}
 
 /* Keeps the compiler from moving memory accesses across it; the hardware
  * side of the ordering is the runtime's process-wide barrier. */
 #define JGIL_COMPILER_BARRIER() __atomic_signal_fence(__ATOMIC_SEQ_CST)
 
 /* Release the lock held by the calling thread; returns what restore needs.
- * `r` (may be NULL) lets the release reserve the lock for a cheap re-take.
  * Uncontended: plain loads and stores, no call into Java. */
-static inline jgil_tstate jgil_save_thread_reserving(jgil_reservation *r, const char *site)
+static inline jgil_tstate jgil_save_thread_at(const char *site)
 {
     jgil_state *s = jgil_api_ptr->state;
+    jgil_thread *me = jgil_this_thread();
     int64_t w = __atomic_load_n(&s->owner, __ATOMIC_RELAXED);
     int flags = __atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED);
     /* Statistics time one release in stats_period; the caller holds the lock,
-     * so counting down races with nobody.  The timed one takes the slow path. */
+     * so counting down races with nobody.  The timed one takes the slow path.
+     * A caller whose id is not in the word (it does not hold the lock, or the
+     * runtime has not seen its id yet) takes the slow path, which says why. */
     if (__builtin_expect((flags == 0 || (flags == JGIL_SLOW_STATS && --s->stats_countdown > 0))
-                         && w > 0 && (w & ~JGIL_OWNER_MASK) == 0, 1)) {
+                         && w == me->tid && w > 0, 1)) {
         int mode = __atomic_load_n(&s->mode, __ATOMIC_RELAXED);
-        if (mode == JGIL_MODE_FENCED) {
+        /* While threads wait (or did a moment ago), a CAS: it cannot wipe a WAITERS bit. */
+        if (mode == JGIL_MODE_FENCED || __atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0) {
             if (__atomic_compare_exchange_n(&s->owner, &w, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
                 return w;
             return jgil_api_ptr->save_thread_slow(site);
         }
-        if (mode == JGIL_MODE_RESERVE && r != NULL) {
-            r->retaking = 0;
-            __atomic_store_n(&s->retaking, &r->retaking, __ATOMIC_RELAXED);
+        if (mode == JGIL_MODE_RESERVE) {
+            me->retaking = 0;
+            __atomic_store_n(&s->reserver, me, __ATOMIC_RELAXED);
             __atomic_store_n(&s->owner, w | JGIL_RESERVED_BIT, __ATOMIC_RELEASE);
         } else {
             /* We hold the lock, so this read-modify-write races with nobody. */
-            if (mode == JGIL_MODE_PLAIN && --s->reserve_countdown <= 0)
+            if (--s->reserve_countdown <= 0)
                 __atomic_store_n(&s->mode, JGIL_MODE_RESERVE, __ATOMIC_RELAXED);
             __atomic_store_n(&s->owner, 0, __ATOMIC_RELEASE);
         }
@@ -245,17 +268,16 @@ static inline jgil_tstate jgil_save_thread_reserving(jgil_reservation *r, const 
 
 /* Take the lock back.  Uncontended: plain loads and stores (one CAS when the
  * release could not reserve), no call into Java. */
-static inline void jgil_restore_thread_reserving(jgil_tstate saved, jgil_reservation *r,
-                                                 const char *site)
+static inline void jgil_restore_thread_at(jgil_tstate saved, const char *site)
 {
     jgil_state *s = jgil_api_ptr->state;
     if (__builtin_expect((__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) & ~JGIL_SLOW_STATS) == 0
                          && saved > 0, 1)) {
-        if (r != NULL)
-            r->retaking = 1;
+        jgil_thread *me = jgil_this_thread();
+        me->retaking = 1;
         JGIL_COMPILER_BARRIER();
         int64_t w = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
-        if (w == (saved | JGIL_RESERVED_BIT) && r != NULL) {
+        if (w == (saved | JGIL_RESERVED_BIT)) {
             __atomic_store_n(&s->owner, saved, __ATOMIC_RELAXED);
             JGIL_COMPILER_BARRIER();
             /* A waiter that set WAITERS meanwhile had it overwritten: set it again. */
@@ -270,14 +292,7 @@ static inline void jgil_restore_thread_reserving(jgil_tstate saved, jgil_reserva
     jgil_api_ptr->restore_thread_slow(saved, site);
 }
 
-static inline jgil_tstate jgil_save_thread_at(const char *site) { return jgil_save_thread_reserving(0, site); }
-static inline void jgil_restore_thread_at(jgil_tstate saved, const char *site)
-{
-    jgil_restore_thread_reserving(saved, 0, site);
-}
-
-/* PyEval_SaveThread / PyEval_RestoreThread.  They cannot reserve (nothing
- * of theirs lives on the stack across the pair): one CAS on the re-take. */
+/* PyEval_SaveThread / PyEval_RestoreThread. */
 static inline jgil_tstate jgil_save_thread(void) { return jgil_save_thread_at(0); }
 static inline void jgil_restore_thread(jgil_tstate saved) { jgil_restore_thread_at(saved, 0); }
 
@@ -374,13 +389,12 @@ static inline int jgil_should_release(int64_t expected_ns)
 #define JGIL_BEGIN_ALLOW_THREADS_NAMED(name) \
     { \
         const char *_jgil_site = (name); \
-        jgil_reservation _jgil_r; \
-        jgil_tstate _jgil_save = jgil_save_thread_reserving(&_jgil_r, _jgil_site);
+        jgil_tstate _jgil_save = jgil_save_thread_at(_jgil_site);
 
 #define JGIL_BEGIN_ALLOW_THREADS JGIL_BEGIN_ALLOW_THREADS_NAMED(__func__)
 
-#define JGIL_BLOCK_THREADS   jgil_restore_thread_reserving(_jgil_save, &_jgil_r, _jgil_site);
-#define JGIL_UNBLOCK_THREADS _jgil_save = jgil_save_thread_reserving(&_jgil_r, _jgil_site);
+#define JGIL_BLOCK_THREADS   jgil_restore_thread_at(_jgil_save, _jgil_site);
+#define JGIL_UNBLOCK_THREADS _jgil_save = jgil_save_thread_at(_jgil_site);
 
 #define JGIL_END_ALLOW_THREADS \
         JGIL_BLOCK_THREADS \
@@ -394,15 +408,14 @@ static inline int jgil_should_release(int64_t expected_ns)
 #define JGIL_BEGIN_ALLOW_THREADS_IF(cond) \
     { \
         const char *_jgil_site = __func__; \
-        jgil_reservation _jgil_r; \
-        jgil_tstate _jgil_save = (cond) ? jgil_save_thread_reserving(&_jgil_r, _jgil_site) \
+        jgil_tstate _jgil_save = (cond) ? jgil_save_thread_at(_jgil_site) \
                                         : (jgil_require_gil_at(_jgil_site), JGIL_TSTATE_HELD);
 
 #define JGIL_RELEASED (_jgil_save != JGIL_TSTATE_HELD)
 
 #define JGIL_END_ALLOW_THREADS_IF \
         if (_jgil_save != JGIL_TSTATE_HELD) \
-            jgil_restore_thread_reserving(_jgil_save, &_jgil_r, _jgil_site); \
+            jgil_restore_thread_at(_jgil_save, _jgil_site); \
     }
 
 /* Adaptive: release if the call is known to be long (expected_ns >=

@@ -75,7 +75,7 @@ inline void throw_if_cancelled()
 class allow_threads {
 public:
     explicit allow_threads(const char *site = __builtin_FUNCTION()) noexcept
-        : site_(site), saved_(jgil_save_thread_reserving(&reservation_, site)) {}
+        : site_(site), saved_(jgil_save_thread_at(site)) {}
     ~allow_threads() { reacquire(); }
     allow_threads(const allow_threads &) = delete;
     allow_threads &operator=(const allow_threads &) = delete;
@@ -88,14 +88,13 @@ public:
     void reacquire() noexcept
     {
         if (saved_ != 0) {
-            jgil_restore_thread_reserving(saved_, &reservation_, site_);
+            jgil_restore_thread_at(saved_, site_);
             saved_ = 0;
         }
     }
 
 private:
     const char *site_;
-    jgil_reservation reservation_;
     jgil_tstate saved_;
 };
 

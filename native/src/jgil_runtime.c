@@ -15,7 +15,9 @@
  * the JVM alive) and jgil_release() detaches what it attached.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -82,8 +84,64 @@ static int64_t last_revocation_ns;
  * half of the compiler barriers in jgil.h's fast paths. */
 static void heavy_barrier(void)
 {
-    if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
-        __atomic_thread_fence(__ATOMIC_SEQ_CST); /* cannot happen once registered */
+    /* Once registered it fails only for want of memory (ENOMEM), for a moment;
+     * a local fence would not do in its place, so try again. */
+    while (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
+        sched_yield();
+}
+
+/* ---- per-thread slots (jgil_this_thread()) ----
+ *
+ * A revoker reads the reserver's `retaking` flag through state->reserver,
+ * possibly after the reserver has left its block or ended: the slots are
+ * therefore never freed, only recycled to the next thread. */
+
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static jgil_thread *free_slots; /* linked through `tid` while free */
+static pthread_key_t slot_key;
+static pthread_once_t slot_key_once = PTHREAD_ONCE_INIT;
+static __thread jgil_thread *my_slot;
+static jgil_thread no_memory_slot; /* shared, tid kept 0: every release takes the slow path */
+
+static void slot_return(void *p)
+{
+    jgil_thread *t = p;
+    pthread_mutex_lock(&slots_lock);
+    t->tid = (int64_t)(intptr_t)free_slots;
+    free_slots = t;
+    pthread_mutex_unlock(&slots_lock);
+}
+
+static void slot_key_create(void) { (void)pthread_key_create(&slot_key, slot_return); }
+
+static jgil_thread *this_thread(void)
+{
+    if (my_slot != NULL)
+        return my_slot;
+    pthread_once(&slot_key_once, slot_key_create);
+    pthread_mutex_lock(&slots_lock);
+    jgil_thread *t = free_slots;
+    if (t != NULL)
+        free_slots = (jgil_thread *)(intptr_t)t->tid;
+    pthread_mutex_unlock(&slots_lock);
+    if (t == NULL) {
+        t = calloc(1, sizeof *t);
+        if (t == NULL)
+            return &no_memory_slot;
+    }
+    t->tid = 0;
+    t->retaking = 0;
+    my_slot = t;
+    (void)pthread_setspecific(slot_key, t);
+    return t;
+}
+
+/* The slow paths learn the caller's id from Java; the fast path needs it. */
+static void remember_tid(jgil_tstate tid)
+{
+    jgil_thread *t = this_thread();
+    if (tid > 0 && t != &no_memory_slot)
+        t->tid = tid;
 }
 
 /* Called by the revoker while the word says REVOKING: nobody holds the lock,
@@ -103,7 +161,24 @@ static void reservations_off(void)
 /* Revokes a reservation and returns the lock word as the scheduler should see
  * it: free if the reserver had not started to re-take the lock, else the
  * reserver's (the reservation stays, for the reserver to take up). */
+static pthread_mutex_t revokers = PTHREAD_MUTEX_INITIALIZER;
+
+static int64_t settle_locked(void);
+
+/* One revoker at a time: a revoker whose reservation was taken up meanwhile
+ * must never meet another revoker's REVOKING bit and mistake it for its own. */
 static int64_t settle(void)
+{
+    int64_t w = __atomic_load_n(&runtime_state.owner, __ATOMIC_ACQUIRE);
+    if ((w & (JGIL_RESERVED_BIT | JGIL_REVOKING_BIT)) == 0)
+        return w;
+    pthread_mutex_lock(&revokers);
+    w = settle_locked();
+    pthread_mutex_unlock(&revokers);
+    return w;
+}
+
+static int64_t settle_locked(void)
 {
     for (;;) {
         int64_t w = __atomic_load_n(&runtime_state.owner, __ATOMIC_ACQUIRE);
@@ -116,11 +191,12 @@ static int64_t settle(void)
         if (!__atomic_compare_exchange_n(&runtime_state.owner, &w, w | JGIL_REVOKING_BIT, 0,
                                          __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
             continue;
-        /* The reserver stored its flag's address before it reserved, and cannot
-         * leave its block while the word says REVOKING: the flag is alive. */
-        volatile int32_t *flag = __atomic_load_n(&runtime_state.retaking, __ATOMIC_ACQUIRE);
+        /* The reserver stored its slot before it reserved.  If it has re-taken
+         * the lock meanwhile (its plain store wipes our bit), what we read here
+         * does not matter: the CAS below fails and we look again. */
+        jgil_thread *reserver = __atomic_load_n(&runtime_state.reserver, __ATOMIC_ACQUIRE);
         heavy_barrier();
-        int retaking = __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+        int retaking = reserver != NULL && __atomic_load_n(&reserver->retaking, __ATOMIC_ACQUIRE);
         if (!retaking) {
             reservations_off();
             __atomic_add_fetch(&revocations, 1, __ATOMIC_RELAXED);
@@ -185,7 +261,7 @@ static jgil_tstate save_thread_slow(const char *site)
     if (!(flags & JGIL_SLOW_CHECKED)) {
         /* The uncontended case still needs no Java. */
         int64_t w = __atomic_load_n(&runtime_state.owner, __ATOMIC_RELAXED);
-        if (w > 0 && (w & ~JGIL_OWNER_MASK) == 0
+        if (w > 0 && w == this_thread()->tid
             && __atomic_compare_exchange_n(&runtime_state.owner, &w, 0, 0,
                                            __ATOMIC_RELEASE, __ATOMIC_RELAXED))
             return w | sampled;
@@ -199,6 +275,7 @@ static jgil_tstate save_thread_slow(const char *site)
         if ((*env)->ExceptionCheck(env))
             tid = 0;
     }
+    remember_tid(tid);
     errno = saved_errno;
     return tid > 0 ? tid | sampled : tid;
 }
@@ -212,8 +289,8 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
         saved &= ~JGIL_TSTATE_SAMPLED; /* timed: jgil_stats_* below know it by their own state */
     if (flags & JGIL_SLOW_STATS)
         jgil_stats_work_done();
-    if (saved == JGIL_TSTATE_NOLOCK && (flags & JGIL_SLOW_NOLOCK))
-        return;
+    if (flags & JGIL_SLOW_NOLOCK)
+        return; /* policy "none", whatever the block began under */
     if (saved > 0 && !(flags & JGIL_SLOW_CHECKED) && retake_reserved(saved)) {
         if (flags & JGIL_SLOW_STATS)
             jgil_stats_end(site);
@@ -301,11 +378,13 @@ static void release_raced(jgil_tstate saved, const char *site)
             errno = saved_errno;
             return;
         }
-        (*env)->ExceptionClear(env);
+        /* Left pending for the kernel's caller (an Error such as StackOverflowError). */
     }
-    /* No upcall possible: free the lock with WAITERS set; the waiter's timed
-     * wait notices within a switch interval. */
-    __atomic_store_n(&runtime_state.owner, JGIL_WAITERS_BIT, __ATOMIC_RELEASE);
+    /* No upcall possible (or it failed): free the lock with WAITERS set, if it
+     * is still ours; the waiter's timed wait notices within a switch interval. */
+    int64_t mine = saved | JGIL_WAITERS_BIT;
+    __atomic_compare_exchange_n(&runtime_state.owner, &mine, JGIL_WAITERS_BIT, 0,
+                                __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
     errno = saved_errno;
 }
 
@@ -429,6 +508,7 @@ static const jgil_api runtime_api = {
     jgil_cancel_end,
     checkpoint,
     release_raced,
+    this_thread,
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)

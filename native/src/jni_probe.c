@@ -79,11 +79,10 @@ JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_releasedWithStalledRetake(JNIEn
     }
     if (__atomic_load_n(&s->mode, __ATOMIC_RELAXED) != JGIL_MODE_FENCED)
         __atomic_store_n(&s->mode, JGIL_MODE_RESERVE, __ATOMIC_RELAXED);
-    jgil_reservation r;
-    jgil_tstate saved = jgil_save_thread_reserving(&r, "releasedWithStalledRetake");
+    jgil_tstate saved = jgil_save_thread_at("releasedWithStalledRetake");
     spin_until(jgil_nanotime(), section_ns);
     /* JGIL_END_ALLOW_THREADS's fast path, slowed down in its window. */
-    r.retaking = 1;
+    jgil_this_thread()->retaking = 1;
     JGIL_COMPILER_BARRIER();
     int64_t w = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
     spin_until(jgil_nanotime(), stall_ns);
@@ -94,7 +93,7 @@ JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_releasedWithStalledRetake(JNIEn
             __atomic_fetch_or(&s->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
         return 1;
     }
-    jgil_restore_thread_reserving(saved, &r, "releasedWithStalledRetake");
+    jgil_restore_thread_at(saved, "releasedWithStalledRetake");
     return 0;
 }
 

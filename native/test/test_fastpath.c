@@ -17,7 +17,10 @@ long checks_passed;
 
 static jgil_state state __attribute__((aligned(64)));
 static long slow_saves, slow_restores;
-static __thread int64_t my_tid;
+/* The thread's slot (jgil_this_thread()); its tid is the fake thread id. */
+static __thread jgil_thread slot;
+#define my_tid (slot.tid)
+static jgil_thread *this_slot(void) { return &slot; }
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t freed = PTHREAD_COND_INITIALIZER;
 static int waiters;
@@ -92,7 +95,7 @@ static int never(void) { return 0; }
 static const jgil_api api = {
     .abi_version = JGIL_ABI_VERSION, .size = sizeof(jgil_api), .state = &state, .save_thread_slow = save_slow,
     .restore_thread_slow = restore_slow, .ensure = no_ensure, .release = no_release, .check = check_held,
-    .cancelled = never,
+    .cancelled = never, .this_thread = this_slot,
 };
 
 static void single_thread(void)

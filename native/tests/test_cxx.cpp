@@ -57,10 +57,13 @@ void fake_checkpoint(const char *) {}
 
 void fake_release_raced(jgil_tstate, const char *) { std::abort(); } // FENCED (zeroed state): never
 
+jgil_thread slot7 = { 0, 0, 7 }; // thread 7
+jgil_thread *fake_this_thread() { return &slot7; }
+
 const jgil_api fake_api = {
     JGIL_ABI_VERSION, sizeof(jgil_api), &state, fake_save, fake_restore, fake_ensure, fake_release,
     fake_check, fake_cancelled, fake_require, fake_cancel_begin, fake_cancel_end, fake_checkpoint,
-    fake_release_raced,
+    fake_release_raced, fake_this_thread,
 };
 
 // ---- fake JNIEnv: records the Java exception that would be thrown ----

@@ -50,10 +50,13 @@ static void fake_checkpoint(const char *site) { checkpoint_calls++; last_site = 
 
 static void fake_release_raced(jgil_tstate saved, const char *site) { (void)saved; (void)site; abort(); /* FENCED: never */ }
 
+static jgil_thread slot7 = { 0, 0, 7 }; /* thread 7 */
+static jgil_thread *fake_this_thread(void) { return &slot7; }
+
 static const jgil_api fake = {
     JGIL_ABI_VERSION, sizeof(jgil_api), &state, fake_save, fake_restore, fake_ensure, fake_release,
     fake_check, fake_cancelled, fake_require, fake_cancel_begin, fake_cancel_end, fake_checkpoint,
-    fake_release_raced,
+    fake_release_raced, fake_this_thread,
 };
 
 static void reset(void)

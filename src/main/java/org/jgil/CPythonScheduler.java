@@ -22,6 +22,11 @@ final class CPythonScheduler extends Scheduler {
     }
 
     @Override
+    boolean hasWaitersLocked() {
+        return waiters > 0;
+    }
+
+    @Override
     void acquire(long tid, boolean returning) {
         mutex.lock();
         try {
@@ -117,7 +122,7 @@ final class CPythonScheduler extends Scheduler {
         }
         if (waiters == 0) {
             LockWord.compareAndSet(tid | LockWord.WAITERS, tid);
-            LockWord.noWaiters();
+            noWaiters();
         }
         switchNumber++;
         if (waited) {
@@ -136,7 +141,7 @@ final class CPythonScheduler extends Scheduler {
             }
         }
         if (waiters == 0) {
-            LockWord.noWaiters();
+            noWaiters();
         }
         lockFreed.signal();
     }

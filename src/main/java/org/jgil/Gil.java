@@ -56,8 +56,7 @@ public final class Gil {
         scheduler = initial;
         LockWord.setChecked(Boolean.getBoolean("jgil.checked"));
         if (HoldStats.ON) {
-            int period = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 16)));
-            LockWord.setSiteStats(true, period);
+            LockWord.setSiteStats(true, HoldStats.PERIOD);
         }
         LOG.debug("jgil: policy {}, switch interval {} us, checked mode {}, fast path {}, library from {}",
                 initial.name(), initial.switchIntervalNanos() / 1000, LockWord.checked(),
@@ -251,7 +250,9 @@ public final class Gil {
             next.install();
             scheduler = next;
         } finally {
-            LockWord.compareAndSet(tid, 0);
+            if (!LockWord.compareAndSet(tid, 0)) {
+                scheduler.release(tid); // somebody queued meanwhile
+            }
         }
         LOG.debug("jgil: policy {} replaces {}", next.name(), previous.name());
     }
@@ -276,7 +277,9 @@ public final class Gil {
         try {
             return LockWord.MODES.get(GilRuntime.selectMode(mode));
         } finally {
-            LockWord.compareAndSet(tid, 0);
+            if (!LockWord.compareAndSet(tid, 0)) {
+                scheduler.release(tid); // somebody queued meanwhile
+            }
         }
     }
 
@@ -305,7 +308,7 @@ public final class Gil {
         String[] names = new String[1024];
         long[] values = new long[3 * names.length];
         int n = GilRuntime.siteStats(names, values);
-        int period = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 16)));
+        int period = HoldStats.PERIOD;
         List<SiteStats> sites = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
             long samples = values[3 * i];

@@ -124,6 +124,9 @@ final class GilRuntime {
     /** JGIL_END_ALLOW_THREADS took the slow path: the lock is taken, or checked mode. */
     static void acquireFromNative(long saved, long site) {
         long tid = Gil.currentThreadId();
+        if (saved == -1) {
+            saved = tid; // JGIL_TSTATE_NOLOCK: the block began under policy "none", which is gone
+        }
         if (saved == 0) {
             throw new IllegalStateException(where("JGIL_END_ALLOW_THREADS", site)
                     + " without a matching JGIL_BEGIN_ALLOW_THREADS");

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code -Djgil.stats=true}: {@link #ON} is a constant, so the JIT removes every hook when off.
  *
  * <p>Acquisitions are counted exactly. Reading the clock twice per hold would cost more than the
- * lock itself, so one hold in {@link #PERIOD} ({@code -Djgil.stats.sample}, default 16) is timed,
+ * lock itself, so one hold in {@link #PERIOD} ({@code -Djgil.stats.sample}, default 64) is timed,
  * as the native side times its call sites, and a thread's hold time is estimated as its mean timed
  * hold times its acquisitions. The countdown and the open sample are plain static fields: only the
  * thread holding the lock touches them, and the lock orders those accesses (under policy
@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HoldStats {
     static final boolean ON = Boolean.getBoolean("jgil.stats");
-    static final int PERIOD = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 16)));
+    static final int PERIOD = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 64)));
 
     private static final Map<Long, PerThread> THREADS = new ConcurrentHashMap<>();
     private static final ThreadLocal<PerThread> CURRENT = ThreadLocal.withInitial(() -> {

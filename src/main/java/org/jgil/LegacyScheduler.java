@@ -38,6 +38,11 @@ final class LegacyScheduler extends Scheduler {
     }
 
     @Override
+    boolean hasWaitersLocked() {
+        return waiters > 0;
+    }
+
+    @Override
     void install() {
         // Every checkpoint must reach yieldToWaiter() to count its tick.
         LockWord.setDropRequest(true);
@@ -85,7 +90,7 @@ final class LegacyScheduler extends Scheduler {
             waiters--;
             if (waiters == 0) {
                 LockWord.compareAndSet(tid | LockWord.WAITERS, tid);
-                LockWord.noWaiters();
+                noWaiters();
             }
             if (waited) {
                 switchNumber++;
@@ -113,7 +118,7 @@ final class LegacyScheduler extends Scheduler {
                 }
             }
             if (waiters == 0) {
-                LockWord.noWaiters();
+                noWaiters();
             }
             wake = parked.peekFirst();
         } finally {

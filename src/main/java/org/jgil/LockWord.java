@@ -49,6 +49,9 @@ final class LockWord {
     private static final VarHandle INTS =
             MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
+    private static final long STICKY_WAITING_NANOS = 1_000_000;
+    private static volatile long lastWaiterNanos; // written under the scheduler's mutex
+
     private static final ByteBuffer STATE = GilRuntime.stateBuffer().order(ByteOrder.nativeOrder());
 
     private LockWord() {}
@@ -78,8 +81,8 @@ final class LockWord {
         if ((long) LONGS.getOpaque(STATE, OWNER) != tid) {
             return false;
         }
-        if ((int) INTS.getOpaque(STATE, MODE) == MODE_FENCED) {
-            return LONGS.compareAndSet(STATE, OWNER, tid, 0L);
+        if ((int) INTS.getOpaque(STATE, MODE) == MODE_FENCED || (int) INTS.getOpaque(STATE, WAITING) != 0) {
+            return LONGS.compareAndSet(STATE, OWNER, tid, 0L); // a CAS cannot wipe a WAITERS bit
         }
         // Accesses to off-heap memory through a VarHandle keep their program order in compiled
         // code; membarrier(2), issued by a waiter, orders them for the hardware.
@@ -100,6 +103,7 @@ final class LockWord {
      * the scheduler's mutex.
      */
     static long setWaiters() {
+        lastWaiterNanos = System.nanoTime();
         if ((int) INTS.getVolatile(STATE, WAITING) == 0) {
             INTS.setVolatile(STATE, WAITING, 1);
             GilRuntime.heavyBarrier();
@@ -107,9 +111,21 @@ final class LockWord {
         return (long) LONGS.getAndBitwiseOr(STATE, OWNER, WAITERS);
     }
 
-    /** The scheduler has no waiters left: fast releases need not look for any. Under its mutex. */
-    static void noWaiters() {
+    /**
+     * Lowers {@code waiting} if no waiter has come for a millisecond, and says whether it did. The
+     * caller's scheduler has no waiters left, and holds its mutex.
+     */
+    static boolean clearWaitingIfQuiet() {
+        if (System.nanoTime() - lastWaiterNanos < STICKY_WAITING_NANOS) {
+            return false;
+        }
         INTS.setVolatile(STATE, WAITING, 0);
+        return true;
+    }
+
+    /** True while fast releases use a CAS because threads wait or did a moment ago. */
+    static boolean waiting() {
+        return (int) INTS.getVolatile(STATE, WAITING) != 0;
     }
 
     static int mode() {

@@ -12,6 +12,11 @@ final class NoLockScheduler extends Scheduler {
     }
 
     @Override
+    boolean hasWaitersLocked() {
+        return false;
+    }
+
+    @Override
     void install() {
         super.install();
         LockWord.setNoLock(true);

@@ -24,6 +24,15 @@ final class QueueScheduler extends Scheduler {
     /** How long a prioritized waiter spins before it parks. */
     private static final long SPIN_NANOS = 200_000;
 
+    /**
+     * io-priority: the least time a holder that just got the lock keeps it before a returning
+     * thread asks for it ({@code -Djgil.ioMinHold}, default 0). Each handover costs the CPU-bound
+     * holder a few microseconds; with I/O that returns every few tens of microseconds, a minimum
+     * hold trades a little I/O latency for CPU throughput.
+     */
+    private static final long MIN_HOLD_NANOS =
+            parseInterval(System.getProperty("jgil.ioMinHold", "0s")).toNanos();
+
     private static final class Waiter {
         final long tid;
         final Thread thread = Thread.currentThread();
@@ -31,6 +40,7 @@ final class QueueScheduler extends Scheduler {
         final boolean spins;
         volatile boolean granted;
         volatile boolean parked;
+        long dropAt; // a prioritized waiter asks the holder to drop the lock at this time; 0: asked
 
         Waiter(long tid, boolean spins) {
             this.tid = tid;
@@ -54,6 +64,11 @@ final class QueueScheduler extends Scheduler {
     }
 
     @Override
+    boolean hasWaitersLocked() {
+        return !cpuQueue.isEmpty() || !ioQueue.isEmpty();
+    }
+
+    @Override
     void acquire(long tid, boolean returning) {
         Waiter me;
         mutex.lock();
@@ -68,7 +83,12 @@ final class QueueScheduler extends Scheduler {
             if (LockWord.owner(LockWord.get()) == 0) {
                 grantNextLocked(0); // the owner released on its fast path before our bit was set
             } else if (priority) {
-                requestDrop();
+                long at = lastSwitchNanos + MIN_HOLD_NANOS;
+                if (at - System.nanoTime() <= 0) {
+                    requestDrop();
+                } else {
+                    me.dropAt = at; // the holder got the lock only just now: let it run a little first
+                }
             }
         } finally {
             mutex.unlock();
@@ -140,7 +160,7 @@ final class QueueScheduler extends Scheduler {
             long word = next == null ? 0 : next.tid | (empty ? 0 : LockWord.WAITERS);
             if (LockWord.compareAndSet(old, word)) {
                 if (empty) {
-                    LockWord.noWaiters();
+                    noWaiters();
                 }
                 break;
             }
@@ -177,7 +197,19 @@ final class QueueScheduler extends Scheduler {
         boolean interrupted = false;
         if (me.spins) {
             long spinUntil = me.since + SPIN_NANOS;
-            while (!me.granted && System.nanoTime() < spinUntil) {
+            long now;
+            while (!me.granted && (now = System.nanoTime()) < spinUntil) {
+                if (me.dropAt != 0 && now - me.dropAt >= 0) {
+                    me.dropAt = 0;
+                    mutex.lock();
+                    try {
+                        if (!me.granted) {
+                            requestDrop();
+                        }
+                    } finally {
+                        mutex.unlock();
+                    }
+                }
                 Thread.onSpinWait();
             }
         }

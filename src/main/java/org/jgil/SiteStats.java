@@ -3,8 +3,8 @@ package org.jgil;
 /**
  * What one native call site's released sections cost, from {@code JGIL_BEGIN_ALLOW_THREADS_NAMED}
  * (or the enclosing C function's name for the plain macro). Collected with {@code -Djgil.stats=true}:
- * one call in {@code samplePeriod} per thread is timed ({@code -Djgil.stats.sample}, default 16),
- * which keeps the cost of statistics near that of the lock itself.
+ * one release in {@code samplePeriod} is timed ({@code -Djgil.stats.sample}, default 64), which keeps
+ * the cost of statistics to about a nanosecond a call.
  *
  * @param site the name given to the macro
  * @param sampledCalls calls that were timed
