@@ -83,6 +83,9 @@ extern "C" {
 #define JGIL_REVOKING_BIT  ((int64_t)1 << 60)  /* a reservation is being revoked: wait a moment */
 #define JGIL_OWNER_MASK    (JGIL_REVOKING_BIT - 1)
 
+/* While `waiting` is up, one CAS release in this many visits the scheduler. */
+#define JGIL_QUIET_CHECK_EVERY 256
+
 /* How the fast path gives the lock up (jgil_state.mode); chosen by the runtime. */
 #define JGIL_MODE_FENCED   0  /* one CAS each way (no membarrier(2), or a zeroed state) */
 #define JGIL_MODE_PLAIN    1  /* release with a plain store, re-take with a CAS */
@@ -97,7 +100,8 @@ typedef struct jgil_state {
     struct jgil_thread *reserver;  /* offset 16: the reservation holder's slot */
     int32_t reserve_countdown;     /* offset 24: PLAIN releases left before RESERVE again */
     int32_t stats_countdown;       /* offset 28: with JGIL_SLOW_STATS, releases until the next timed one */
-    char pad0[32];
+    int32_t quiet_countdown;       /* offset 32: CAS releases (while `waiting`) until the next quiet check */
+    char pad0[28];
     int32_t drop_request;          /* offset 64: a waiter asks the holder to yield */
     int32_t slow_flags;            /* offset 68: JGIL_SLOW_*: nonzero sends every call to the slow path */
     int32_t stats_period;          /* offset 72: with JGIL_SLOW_STATS, time one call in this many (2^k) */
@@ -242,10 +246,18 @@ static inline jgil_tstate jgil_save_thread_at(const char *site)
     if (__builtin_expect((flags == 0 || (flags == JGIL_SLOW_STATS && --s->stats_countdown > 0))
                          && w == me->tid && w > 0, 1)) {
         int mode = __atomic_load_n(&s->mode, __ATOMIC_RELAXED);
-        /* While threads wait (or did a moment ago), a CAS: it cannot wipe a WAITERS bit. */
+        /* While threads wait (or did a moment ago), a CAS: it cannot wipe a WAITERS bit.
+         * Now and then such a release visits the scheduler, which lowers `waiting`
+         * once nobody has waited for a millisecond. */
         if (mode == JGIL_MODE_FENCED || __atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0) {
-            if (__atomic_compare_exchange_n(&s->owner, &w, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+            int visit = mode != JGIL_MODE_FENCED && --s->quiet_countdown <= 0;
+            if (visit)
+                s->quiet_countdown = JGIL_QUIET_CHECK_EVERY;
+            if (__atomic_compare_exchange_n(&s->owner, &w, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+                if (__builtin_expect(visit, 0))
+                    jgil_api_ptr->release_raced(w, site);
                 return w;
+            }
             return jgil_api_ptr->save_thread_slow(site);
         }
         if (mode == JGIL_MODE_RESERVE) {

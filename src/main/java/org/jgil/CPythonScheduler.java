@@ -21,10 +21,6 @@ final class CPythonScheduler extends Scheduler {
         return "cpython";
     }
 
-    @Override
-    boolean hasWaitersLocked() {
-        return waiters > 0;
-    }
 
     @Override
     void acquire(long tid, boolean returning) {

@@ -37,10 +37,6 @@ final class LegacyScheduler extends Scheduler {
         return "legacy";
     }
 
-    @Override
-    boolean hasWaitersLocked() {
-        return waiters > 0;
-    }
 
     @Override
     void install() {

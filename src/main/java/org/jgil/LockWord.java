@@ -37,6 +37,8 @@ final class LockWord {
     private static final int OWNER = 0;
     private static final int WAITING = 8;
     private static final int MODE = 12;
+    private static final int QUIET_COUNTDOWN = 32;
+    private static final int QUIET_CHECK_EVERY = 256; // JGIL_QUIET_CHECK_EVERY
     private static final int DROP_REQUEST = 64;
     private static final int SLOW_FLAGS = 68;
     static final int SLOW_CHECKED = 1; // JGIL_SLOW_CHECKED
@@ -81,8 +83,24 @@ final class LockWord {
         if ((long) LONGS.getOpaque(STATE, OWNER) != tid) {
             return false;
         }
-        if ((int) INTS.getOpaque(STATE, MODE) == MODE_FENCED || (int) INTS.getOpaque(STATE, WAITING) != 0) {
-            return LONGS.compareAndSet(STATE, OWNER, tid, 0L); // a CAS cannot wipe a WAITERS bit
+        int mode = (int) INTS.getOpaque(STATE, MODE);
+        if (mode == MODE_FENCED || (int) INTS.getOpaque(STATE, WAITING) != 0) {
+            // A CAS cannot wipe a WAITERS bit. Now and then such a release visits the scheduler,
+            // which lowers `waiting` once nobody has waited for a millisecond. The countdown is
+            // touched only by the holder, so plain accesses do.
+            boolean visit = false;
+            if (mode != MODE_FENCED) {
+                int left = (int) INTS.get(STATE, QUIET_COUNTDOWN) - 1;
+                visit = left <= 0;
+                INTS.set(STATE, QUIET_COUNTDOWN, visit ? QUIET_CHECK_EVERY : left);
+            }
+            if (!LONGS.compareAndSet(STATE, OWNER, tid, 0L)) {
+                return false;
+            }
+            if (visit && LONGS.compareAndSet(STATE, OWNER, 0L, tid)) {
+                scheduler.release(tid);
+            }
+            return true;
         }
         // Accesses to off-heap memory through a VarHandle keep their program order in compiled
         // code; membarrier(2), issued by a waiter, orders them for the hardware.
@@ -121,6 +139,13 @@ final class LockWord {
         }
         INTS.setVolatile(STATE, WAITING, 0);
         return true;
+    }
+
+    /** The shared state, for failure messages. */
+    static String describe() {
+        return "owner word 0x" + Long.toHexString((long) LONGS.getVolatile(STATE, OWNER)) + ", waiting "
+                + waiting() + " (last waiter " + (System.nanoTime() - lastWaiterNanos) / 1000 + " us ago), mode "
+                + MODES.get(mode()) + ", quiet countdown " + (int) INTS.getVolatile(STATE, QUIET_COUNTDOWN);
     }
 
     /** True while fast releases use a CAS because threads wait or did a moment ago. */

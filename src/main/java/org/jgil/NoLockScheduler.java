@@ -11,10 +11,6 @@ final class NoLockScheduler extends Scheduler {
         return "none";
     }
 
-    @Override
-    boolean hasWaitersLocked() {
-        return false;
-    }
 
     @Override
     void install() {

@@ -16,9 +16,13 @@ import java.util.concurrent.locks.LockSupport;
  * (native work or I/O: they gave the lock up themselves and want it for a short while). Such a
  * thread sets the drop request at once instead of after an interval, and it is served before the
  * CPU-bound queue, unless the oldest CPU-bound waiter has waited two switch intervals already:
- * then that one goes first, so a stream of I/O threads cannot starve computation. A thread that
- * asks with priority spins briefly before parking, because the holder's next checkpoint is
- * usually microseconds away and a park/unpark round trip costs tens of them.
+ * then that one goes first, so a stream of I/O threads cannot starve computation. Nor can a fast
+ * one: a holder that got the lock less than {@code -Djgil.ioMinHold} (default 50 us) ago keeps it
+ * until then, because every handover costs the CPU-bound thread a few microseconds and I/O that
+ * comes back every 20-30 us would otherwise take a quarter of its time. A thread that asks with
+ * priority spins briefly before parking (yielding while it waits out the minimum hold), because
+ * the holder's next checkpoint is usually microseconds away and a park/unpark round trip costs
+ * tens of them.
  */
 final class QueueScheduler extends Scheduler {
     /** How long a prioritized waiter spins before it parks. */
@@ -26,12 +30,12 @@ final class QueueScheduler extends Scheduler {
 
     /**
      * io-priority: the least time a holder that just got the lock keeps it before a returning
-     * thread asks for it ({@code -Djgil.ioMinHold}, default 0). Each handover costs the CPU-bound
-     * holder a few microseconds; with I/O that returns every few tens of microseconds, a minimum
-     * hold trades a little I/O latency for CPU throughput.
+     * thread asks for it ({@code -Djgil.ioMinHold}). Measured beside a loopback socket echo (about
+     * 45 000 operations a second): at 0 the CPU-bound thread kept 72-80% of its throughput, at
+     * 50 us 87-91%, with the wait to get the lock back at p99 96-113 us (docs/lab.md).
      */
     private static final long MIN_HOLD_NANOS =
-            parseInterval(System.getProperty("jgil.ioMinHold", "0s")).toNanos();
+            parseInterval(System.getProperty("jgil.ioMinHold", "50us")).toNanos();
 
     private static final class Waiter {
         final long tid;
@@ -63,10 +67,6 @@ final class QueueScheduler extends Scheduler {
         return ioPriority ? "io-priority" : "fifo";
     }
 
-    @Override
-    boolean hasWaitersLocked() {
-        return !cpuQueue.isEmpty() || !ioQueue.isEmpty();
-    }
 
     @Override
     void acquire(long tid, boolean returning) {
@@ -210,7 +210,11 @@ final class QueueScheduler extends Scheduler {
                         mutex.unlock();
                     }
                 }
-                Thread.onSpinWait();
+                if (me.dropAt != 0) {
+                    Thread.yield(); // waiting out the holder's minimum hold: let others run
+                } else {
+                    Thread.onSpinWait();
+                }
             }
         }
         while (!me.granted) {

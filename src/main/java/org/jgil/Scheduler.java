@@ -3,8 +3,6 @@ package org.jgil;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -33,7 +31,6 @@ abstract class Scheduler {
     private static final AtomicLong LAST_WARNING = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     final ReentrantLock mutex = new ReentrantLock();
-    private boolean clearScheduled; // guarded by mutex
     final SchedulerCounters counters = new SchedulerCounters(); // guarded by mutex
     private volatile long switchIntervalNanos = DEFAULT_SWITCH_INTERVAL.toNanos();
 
@@ -147,34 +144,17 @@ abstract class Scheduler {
         }
     }
 
-    /** True while a thread waits in this scheduler. Under {@link #mutex}. */
-    abstract boolean hasWaitersLocked();
-
     /**
      * The last waiter has left (under {@link #mutex}): lower the {@code waiting} flag that sends
      * fast releases to a CAS, but only once no waiter has come for a millisecond. A waiter that
-     * raises the flag pays a process-wide barrier (membarrier(2)): a few microseconds, and on
-     * virtual machines a slower wake-up after it (handoff median 5 us -> 14 us when every waiter
-     * paid it). Keeping the flag up through a burst of contention pays it once per burst; a timer
-     * lowers it after the burst, so that quiet releases go back to plain stores.
+     * raises the flag pays a process-wide barrier (membarrier(2)): a few microseconds, much more
+     * on a busy virtual machine, and a slower wake-up after it (handoff median 5 us -> 14 us when
+     * every waiter paid it). Keeping the flag up through a burst of contention pays it once per
+     * burst; after the burst, one CAS release in {@code JGIL_QUIET_CHECK_EVERY} comes here to
+     * lower it, so that quiet releases go back to plain stores.
      */
     final void noWaiters() {
-        if (!LockWord.clearWaitingIfQuiet() && !clearScheduled) {
-            clearScheduled = true;
-            CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS).execute(this::clearWaitingLater);
-        }
-    }
-
-    private void clearWaitingLater() {
-        mutex.lock();
-        try {
-            clearScheduled = false;
-            if (!hasWaitersLocked()) {
-                noWaiters();
-            }
-        } finally {
-            mutex.unlock();
-        }
+        LockWord.clearWaitingIfQuiet();
     }
 
     /** Sets the drop request, counting it once per request. */

@@ -68,6 +68,12 @@ final class ChildJvm {
             files.filter(f -> f.getFileName().toString().startsWith("hs_err")).forEach(crashes::add);
         }
         String text = Files.readString(out, StandardCharsets.UTF_8);
+        if (crashes.isEmpty() && code != null) {
+            // Nothing to look at later: leave no directory behind. A crash or a hang keeps it.
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         return new Result(code, text, crashes, elapsed);
     }
 }
