@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-measures every figure quoted in docs/performance.md and docs/lab.md into docs/figures/.
-# Run it on a quiet machine (nothing else busy): about 6 minutes on 2 cores.
+# Run it on a quiet machine (nothing else busy): about 9 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/figures
@@ -9,6 +9,7 @@ uptime | tee "$out/load-before.txt"
 
 ./jgil overhead --json "$out/overhead.json" | tee "$out/overhead.txt"
 ./jgil jmh StatsCost -f 1 -wi 3 -i 5 -rf json -rff "$out/statscost.json" | tail -8 | tee "$out/statscost.txt"
+./jgil jmh "StatsCostBenchmark.releasedNative" -f 2 -wi 4 -i 8 | tail -3 | tee "$out/statscost-released.txt"
 ./jgil bench --kernel spin --work-us 1000 --threads 1,2 --mode held,released,auto,java --duration-s 2 \
     --json "$out/bench-spin-1ms.json" | tee "$out/bench-spin-1ms.txt"
 ./jgil bench --kernel spin --work-us 50 --threads 1,2 --mode held,released,auto,java --duration-s 2 \

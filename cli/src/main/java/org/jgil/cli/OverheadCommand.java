@@ -46,7 +46,8 @@ final class OverheadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         global.apply();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Measuring per-call costs with JMH (one fork; about " + (quick ? 10 : 60) + " s)...");
+        out.println("Measuring per-call costs with JMH (" + (quick ? "one fork; about 10" : "three forks; about 110")
+                + " s)...");
         out.flush();
         Map<String, Double> ns = runJmh();
         long[] handoff = Handoff.measure(handoffs);
@@ -91,7 +92,11 @@ final class OverheadCommand implements Callable<Integer> {
     private Map<String, Double> runJmh() throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(CallCostBenchmark.class.getName() + "\\.")
-                .forks(1)
+                // Three forks: the difference of two ~10 ns figures moves by a nanosecond or two
+                // between JVMs (code layout, JIT choices) on this machine; one fork is not enough.
+                .forks(quick ? 1 : 3)
+                .warmupIterations(2)
+                .measurementIterations(3)
                 .jvmArgsAppend("-Djgil.policy=" + global.policy, "-Djgil.switchInterval=" + global.switchInterval)
                 .verbosity(VerboseMode.SILENT);
         if (quick) {
