@@ -118,6 +118,7 @@ final class QueueScheduler extends Scheduler {
             grantNextLocked(tid);
             counters.forcedSwitches++;
             // Spin if the lock went to a prioritized thread: it will give it back within microseconds.
+            // (The new owner cannot release before we are queued: it takes the mutex we hold first.)
             me = new Waiter(tid, ioPriority);
             cpuQueue.addLast(me);
             LockWord.setWaiters();

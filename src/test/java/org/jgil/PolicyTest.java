@@ -26,6 +26,52 @@ class PolicyTest {
 
     private int counter;
 
+    /**
+     * io-priority: the holder yields at a checkpoint to a thread coming back from a released
+     * section, which gives the lock back at once on its fast path. The holder must get it back
+     * then, not after a switch interval (set to a minute here).
+     */
+    @Test
+    @Timeout(value = 30, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aHolderThatYieldsGetsTheLockBackWhenTheNextOwnerReleasesAtOnce() throws Exception {
+        Gil.setPolicy("io-priority");
+        Gil.setSwitchInterval(java.time.Duration.ofMinutes(1));
+        try {
+            for (int round = 0; round < 100; round++) {
+                CountDownLatch released = new CountDownLatch(1);
+                CountDownLatch holderHasIt = new CountDownLatch(1);
+                Thread returning = new Thread(() -> {
+                    Gil.acquire();
+                    Released nogil = Gil.allowThreads();
+                    released.countDown();
+                    awaitQuietly(holderHasIt);
+                    nogil.close(); // back with priority: asks the holder to yield at once
+                    Gil.release(); // ...and gives the lock straight back
+                }, "returning-" + round);
+                returning.start();
+                released.await();
+                Gil.acquire();
+                holderHasIt.countDown();
+                long until = System.nanoTime() + 20_000_000_000L;
+                while (returning.isAlive() && System.nanoTime() < until) {
+                    Gil.checkpoint(); // yields once the returning thread asks, then re-takes
+                }
+                Gil.release();
+                returning.join();
+            }
+        } finally {
+            Gil.setSwitchInterval(java.time.Duration.ofMillis(5));
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"cpython", "legacy", "fifo", "io-priority"})
     void everyLockingPolicySerializesManagedCode(String policy) throws Exception {
