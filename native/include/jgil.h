@@ -50,6 +50,8 @@
  *     IllegalStateException naming both blocks); JGIL_BLOCK_THREADS and
  *     JGIL_UNBLOCK_THREADS only inside;
  *   - leave a block only through its END (no longjmp, no goto out of it);
+ *   - no jgil calls from thread-exit destructors (pthread keys, C++ thread_local
+ *     objects): the thread's slot may already be back in the runtime's pool;
  *   - never open a block inside a JNI critical region (GetPrimitiveArrayCritical):
  *     the slow path calls into Java.  Get the critical array after BEGIN and
  *     release it before END.

@@ -96,20 +96,31 @@ static void heavy_barrier(void)
  * possibly after the reserver has left its block or ended: the slots are
  * therefore never freed, only recycled to the next thread. */
 
+/* A slot and the runtime's own link, which the public struct does not show. */
+typedef struct slot {
+    jgil_thread pub;          /* first: a jgil_thread * is a struct slot * */
+    struct slot *next_free;
+} slot;
+
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
-static jgil_thread *free_slots; /* linked through `tid` while free */
+static slot *free_slots;
 static pthread_key_t slot_key;
 static pthread_once_t slot_key_once = PTHREAD_ONCE_INIT;
 static __thread jgil_thread *my_slot;
-static jgil_thread no_memory_slot; /* shared, tid kept 0: every release takes the slow path */
+/* Shared stand-ins whose tid stays 0, so that every release takes the slow
+ * path: when memory ran out, and after the thread's slot went back to the
+ * pool (jgil code in a later thread-exit destructor). */
+static slot no_memory_slot, exited_slot;
 
 static void slot_return(void *p)
 {
-    jgil_thread *t = p;
+    slot *t = p;
+    t->pub.tid = 0; /* never matches an owner word again until reissued */
     pthread_mutex_lock(&slots_lock);
-    t->tid = (int64_t)(intptr_t)free_slots;
+    t->next_free = free_slots;
     free_slots = t;
     pthread_mutex_unlock(&slots_lock);
+    my_slot = &exited_slot.pub;
 }
 
 static void slot_key_create(void) { (void)pthread_key_create(&slot_key, slot_return); }
@@ -120,27 +131,27 @@ static jgil_thread *this_thread(void)
         return my_slot;
     pthread_once(&slot_key_once, slot_key_create);
     pthread_mutex_lock(&slots_lock);
-    jgil_thread *t = free_slots;
+    slot *t = free_slots;
     if (t != NULL)
-        free_slots = (jgil_thread *)(intptr_t)t->tid;
+        free_slots = t->next_free;
     pthread_mutex_unlock(&slots_lock);
     if (t == NULL) {
         t = calloc(1, sizeof *t);
         if (t == NULL)
-            return &no_memory_slot;
+            return &no_memory_slot.pub;
     }
-    t->tid = 0;
-    t->retaking = 0;
-    my_slot = t;
+    t->pub.tid = 0;
+    t->pub.retaking = 0;
+    my_slot = &t->pub;
     (void)pthread_setspecific(slot_key, t);
-    return t;
+    return &t->pub;
 }
 
 /* The slow paths learn the caller's id from Java; the fast path needs it. */
 static void remember_tid(jgil_tstate tid)
 {
     jgil_thread *t = this_thread();
-    if (tid > 0 && t != &no_memory_slot)
+    if (tid > 0 && t != &no_memory_slot.pub && t != &exited_slot.pub)
         t->tid = tid;
 }
 
@@ -196,7 +207,10 @@ static int64_t settle_locked(void)
          * does not matter: the CAS below fails and we look again. */
         jgil_thread *reserver = __atomic_load_n(&runtime_state.reserver, __ATOMIC_ACQUIRE);
         heavy_barrier();
-        int retaking = reserver != NULL && __atomic_load_n(&reserver->retaking, __ATOMIC_ACQUIRE);
+        /* Only the reserver's own slot counts: a slot recycled to another thread
+         * (its owner ended inside a block) must not keep the lock reserved. */
+        int retaking = reserver != NULL && reserver->tid == (w & JGIL_OWNER_MASK)
+                       && __atomic_load_n(&reserver->retaking, __ATOMIC_ACQUIRE);
         if (!retaking) {
             reservations_off();
             __atomic_add_fetch(&revocations, 1, __ATOMIC_RELAXED);
@@ -410,6 +424,7 @@ static jgil_gilstate ensure(void)
         JavaVMAttachArgs args = { JNI_VERSION_1_8, "jgil-native", NULL };
         if ((*jvm)->AttachCurrentThreadAsDaemon(jvm, (void **)&env, &args) != JNI_OK)
             return JGIL_ENSURE_FAILED;
+        this_thread()->tid = 0; /* a new Java thread: its id is learnt again */
         result |= ENSURE_ATTACHED;
     }
     if ((*env)->ExceptionCheck(env))
@@ -419,8 +434,10 @@ static jgil_gilstate ensure(void)
         /* Nobody above a native thread could catch it: report and fail. */
         (*env)->ExceptionDescribe(env);
         (*env)->ExceptionClear(env);
-        if (result & ENSURE_ATTACHED)
+        if (result & ENSURE_ATTACHED) {
             (*jvm)->DetachCurrentThread(jvm);
+            this_thread()->tid = 0;
+        }
         return JGIL_ENSURE_FAILED;
     }
     if (acquired)
@@ -457,6 +474,7 @@ static void release(jgil_gilstate st)
             (*env)->ExceptionClear(env);
         }
         (*jvm)->DetachCurrentThread(jvm);
+        this_thread()->tid = 0; /* the Java thread is gone; a later attach is another one */
     }
 }
 

@@ -56,7 +56,7 @@ final class CPythonScheduler extends Scheduler {
             boolean interrupted = false;
             while (switchNumber == seen && waiters > 0) {
                 try {
-                    switched.await();
+                    switched.awaitNanos(switchIntervalNanos()); // timed: a waiter that left by an Error never signals
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

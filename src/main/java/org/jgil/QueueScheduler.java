@@ -218,6 +218,19 @@ final class QueueScheduler extends Scheduler {
                 }
             }
         }
+        if (me.dropAt != 0) {
+            // The spin ended (or was descheduled) before the holder's minimum hold did: ask now
+            // rather than wait out a switch interval.
+            me.dropAt = 0;
+            mutex.lock();
+            try {
+                if (!me.granted) {
+                    requestDrop();
+                }
+            } finally {
+                mutex.unlock();
+            }
+        }
         while (!me.granted) {
             long seen = switchNumberRacy();
             me.parked = true;
