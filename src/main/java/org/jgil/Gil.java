@@ -239,21 +239,12 @@ public final class Gil {
     public static synchronized void setPolicy(String policy) {
         Scheduler next = Scheduler.create(Objects.requireNonNull(policy, "policy"));
         Scheduler previous = scheduler;
-        long tid = currentThreadId();
-        if (!LockWord.compareAndSet(0, tid) && !(LockWord.get() == 0 && LockWord.compareAndSet(0, tid))) {
-            throw new IllegalStateException("cannot change the GIL policy while the lock is held or waited for"
-                    + " (owner word " + Long.toHexString(LockWord.get()) + "); change it between experiments");
-        }
-        try {
+        holdingIdleLock("the GIL policy", () -> {
             next.setSwitchInterval(Duration.ofNanos(previous.switchIntervalNanos()));
             previous.uninstall();
             next.install();
             scheduler = next;
-        } finally {
-            if (!LockWord.compareAndSet(tid, 0)) {
-                scheduler.release(tid); // somebody queued meanwhile
-            }
-        }
+        });
         LOG.debug("jgil: policy {} replaces {}", next.name(), previous.name());
     }
 
@@ -270,12 +261,24 @@ public final class Gil {
             throw new IllegalArgumentException("fast path '" + name + "' is unknown; valid: "
                     + String.join(", ", LockWord.MODES));
         }
+        int[] selected = new int[1];
+        holdingIdleLock("the fast path", () -> selected[0] = GilRuntime.selectMode(mode));
+        return LockWord.MODES.get(selected[0]);
+    }
+
+    /**
+     * Runs {@code change} holding the lock, which must be idle (free, or only reserved): changes
+     * of policy and fast path are made with no thread holding or waiting for it.
+     */
+    private static void holdingIdleLock(String what, Runnable change) {
         long tid = currentThreadId();
+        // A reserved lock is free: LockWord.get() revokes the reservation.
         if (!LockWord.compareAndSet(0, tid) && !(LockWord.get() == 0 && LockWord.compareAndSet(0, tid))) {
-            throw new IllegalStateException("cannot change the fast path while the lock is held or waited for");
+            throw new IllegalStateException("cannot change " + what + " while the lock is held or waited for"
+                    + " (owner word " + Long.toHexString(LockWord.get()) + "); change it between experiments");
         }
         try {
-            return LockWord.MODES.get(GilRuntime.selectMode(mode));
+            change.run();
         } finally {
             if (!LockWord.compareAndSet(tid, 0)) {
                 scheduler.release(tid); // somebody queued meanwhile

@@ -201,15 +201,7 @@ final class QueueScheduler extends Scheduler {
             long now;
             while (!me.granted && (now = System.nanoTime()) < spinUntil) {
                 if (me.dropAt != 0 && now - me.dropAt >= 0) {
-                    me.dropAt = 0;
-                    mutex.lock();
-                    try {
-                        if (!me.granted) {
-                            requestDrop();
-                        }
-                    } finally {
-                        mutex.unlock();
-                    }
+                    askForDeferredDrop(me);
                 }
                 if (me.dropAt != 0) {
                     Thread.yield(); // waiting out the holder's minimum hold: let others run
@@ -221,15 +213,7 @@ final class QueueScheduler extends Scheduler {
         if (me.dropAt != 0) {
             // The spin ended (or was descheduled) before the holder's minimum hold did: ask now
             // rather than wait out a switch interval.
-            me.dropAt = 0;
-            mutex.lock();
-            try {
-                if (!me.granted) {
-                    requestDrop();
-                }
-            } finally {
-                mutex.unlock();
-            }
+            askForDeferredDrop(me);
         }
         while (!me.granted) {
             long seen = switchNumberRacy();
@@ -254,6 +238,19 @@ final class QueueScheduler extends Scheduler {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A prioritized waiter's drop request, held back for the holder's minimum hold, is made now. */
+    private void askForDeferredDrop(Waiter me) {
+        me.dropAt = 0;
+        mutex.lock();
+        try {
+            if (!me.granted) {
+                requestDrop();
+            }
+        } finally {
+            mutex.unlock();
         }
     }
 

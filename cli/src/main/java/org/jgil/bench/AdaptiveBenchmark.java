@@ -6,15 +6,12 @@ import org.jgil.KitProbe;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -41,37 +38,24 @@ public class AdaptiveBenchmark {
         public long callNanos;
     }
 
-    @State(Scope.Thread)
-    public static class Holding {
-        @Setup(Level.Trial)
-        public void take() {
-            Gil.acquire();
-        }
-
-        @TearDown(Level.Trial)
-        public void give() {
-            Gil.release();
-        }
-    }
-
     @Benchmark
-    public void uncontendedNever(Holding gil, Work w) {
+    public void uncontendedNever(HoldingGil gil, Work w) {
         KitProbe.shortCall(0, w.callNanos);
     }
 
     @Benchmark
-    public void uncontendedAlways(Holding gil, Work w) {
+    public void uncontendedAlways(HoldingGil gil, Work w) {
         KitProbe.shortCall(1, w.callNanos);
     }
 
     @Benchmark
-    public void uncontendedAdaptive(Holding gil, Work w) {
+    public void uncontendedAdaptive(HoldingGil gil, Work w) {
         KitProbe.shortCall(2, w.callNanos);
     }
 
     /** A released empty call plus one {@code jgil_cancelled()} poll: compare with uncontendedAlways at 0 ns. */
     @Benchmark
-    public boolean uncontendedReleasedPoll(Holding gil) {
+    public boolean uncontendedReleasedPoll(HoldingGil gil) {
         return KitProbe.cancelledNow();
     }
 
