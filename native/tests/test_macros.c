@@ -2,8 +2,9 @@
  * test_macros.c -- the inline fast paths of jgil.h against a fake api table.
  *
  * No JVM: the slow paths are stubs that count their calls.  What is checked
- * is the contract of the header: one CAS each way while nobody waits, the
- * slow path as soon as the WAITERS bit or a slow flag is set, thresholded and
+ * is the contract of the header: no runtime call while nobody waits (the
+ * fake state is zeroed, so the mode is FENCED: a CAS each way), the slow
+ * path as soon as the WAITERS bit or a slow flag is set, thresholded and
  * adaptive release, the cancellable section's calls, errno left alone.
  */
 #include <errno.h>

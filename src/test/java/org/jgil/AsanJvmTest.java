@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 6: the JNI test classes of {@link JniCheckTest} run again in a real JVM whose libjgil is
+ * The JNI test classes of {@link JniCheckTest} run again in a real JVM whose libjgil is
  * built with AddressSanitizer and UBSan ({@code target/native-test/libjgil_asan.so}, made by
  * native/test's CMake before the Java tests), libasan preloaded. Any ASan or UBSan report fails it.
  * Skipped, with a message, where that build is missing (no cmake).

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 6, GC interplay: released kernels pin arrays (GetPrimitiveArrayCritical) on other threads
+ * GC interplay: released kernels pin arrays (GetPrimitiveArrayCritical) on other threads
  * while a managed thread holding the GIL allocates hard in a 64 MB heap. The critical regions
  * hold the collector off; the allocating GIL holder waits for the collector. The kernels never wait
  * for the GIL inside a region, so this must neither deadlock nor end in a GCLocker

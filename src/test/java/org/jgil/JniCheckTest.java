@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue 6: the tests that cross JNI run again in a child JVM under {@code -Xcheck:jni}, whose
+ * The tests that cross JNI run again in a child JVM under {@code -Xcheck:jni}, whose
  * output must hold no JNI warning ("WARNING in native method", e.g. a JNI call with an exception
  * pending, or a missing ExceptionCheck) and no fatal error. The classes run are those whose code
  * makes native calls: the lock's slow paths, native threads, the kernels, the stress run (short).

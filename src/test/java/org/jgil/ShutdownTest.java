@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 6, shutdown: a JVM that exits while threads wait for the lock, sit in released kernels, or
+ * Shutdown: a JVM that exits while threads wait for the lock, sit in released kernels, or
  * loop on {@code jgil_ensure} from native threads neither hangs nor crashes; and a native thread
  * that calls {@code jgil_ensure} after shutdown began gets {@code JGIL_ENSURE_FAILED}, not a hang.
  * Each case is a child JVM ({@link ShutdownMain}) that must end within the bound, with its own

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 6's stress run: 64 threads (plus native threads, an interrupter and threads that die holding
+ * The stress run: 64 threads (plus native threads, an interrupter and threads that die holding
  * the lock) mix every way of using the lock for a bounded time under each locking policy, while
  * the invariants are checked throughout: never two threads in managed code at once, every lock
  * taken is given back, nothing counted under the lock is lost, the statistics add up, and every
