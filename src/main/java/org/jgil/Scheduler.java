@@ -58,7 +58,8 @@ abstract class Scheduler {
             case "none":
                 return new NoLockScheduler();
             default:
-                throw new IllegalArgumentException("unknown policy '" + policy + "'; valid: " + String.join(", ", POLICIES));
+                throw new IllegalArgumentException("unknown policy '" + policy + "'; valid: "
+                        + String.join(", ", POLICIES));
         }
     }
 

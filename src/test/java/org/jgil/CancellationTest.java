@@ -91,7 +91,8 @@ class CancellationTest {
         kernels.put("kernel spin", () -> Synthetic.spin(30_000_000, 1, m));
         kernels.put("kernel sleep", () -> Synthetic.sleep(30_000_000, m));
         kernels.put("kernel gemm 1536", () -> Blas.gemm(n, a, b, c, m));
-        kernels.put("kernel mandelbrot", () -> Mandelbrot.compute(2000, 2000, -0.5, -0.01, 1e-5, 1e-5, 1_000_000, out, 0, m));
+        kernels.put("kernel mandelbrot", () ->
+                Mandelbrot.compute(2000, 2000, -0.5, -0.01, 1e-5, 1e-5, 1_000_000, out, 0, m));
         for (Map.Entry<String, Runnable> k : kernels.entrySet()) {
             long latency = interruptAndMeasure(k.getKey(), k.getValue(), CancellationException.class);
             assertTrue(latency < TimeUnit.SECONDS.toNanos(2), k.getKey() + " took " + latency / 1e6 + " ms");

@@ -31,7 +31,8 @@ class ShutdownTest {
                 + " ms; " + out.lines().filter(l -> l.startsWith("shutdown:") || l.startsWith("running:")
                         || l.startsWith("ensure-loop:")).reduce((a, b) -> a + "; " + b).orElse("(no report)"));
         assertFalse(r.timedOut(), "the JVM did not exit within 60 s (hang at shutdown):\n" + JniCheckTest.tail(out));
-        assertTrue(r.crashLogs().isEmpty(), "the JVM crashed at shutdown: " + r.crashLogs() + "\n" + JniCheckTest.tail(out));
+        assertTrue(r.crashLogs().isEmpty(), "the JVM crashed at shutdown: " + r.crashLogs() + "\n"
+                + JniCheckTest.tail(out));
         assertTrue(out.contains("running: ensure loop"), "the child never got going:\n" + JniCheckTest.tail(out));
         assertEquals(EXIT_CODES.get(how), r.exitCode(), JniCheckTest.tail(out));
         assertTrue(out.contains("ensure-loop: jgil_ensure failed"),

@@ -47,9 +47,11 @@ class StressTest {
     static final int THREADS = Integer.getInteger("jgil.stress.threads", 64);
     static final long SEED = Long.getLong("jgil.stress.seed", 0x6A61L);
     static final long SOAK_SECONDS = Long.getLong("jgil.soak.seconds", 0);
-    static final long SECONDS = SOAK_SECONDS > 0 ? Math.max(1, SOAK_SECONDS / 5) : Long.getLong("jgil.stress.seconds", 5);
+    static final long SECONDS = SOAK_SECONDS > 0 ? Math.max(1, SOAK_SECONDS / 5)
+            : Long.getLong("jgil.stress.seconds", 5);
     /** Per-thread cap on operations, so that a fast machine still ends on count. */
-    static final long MAX_OPS_PER_THREAD = Long.getLong("jgil.stress.maxOps", SOAK_SECONDS > 0 ? Long.MAX_VALUE : 200_000);
+    static final long MAX_OPS_PER_THREAD =
+            Long.getLong("jgil.stress.maxOps", SOAK_SECONDS > 0 ? Long.MAX_VALUE : 200_000);
     /** How long after the end of the run every thread must have finished. */
     static final Duration JOIN_BOUND = Duration.ofSeconds(60);
 
@@ -183,7 +185,8 @@ class StressTest {
 
         if (!failures.isEmpty()) {
             ThreadDumps.print("stress under " + policy + " failed");
-            fail(failures.size() + " invariant violation(s) under " + policy + ", first: " + String.join("\n", failures));
+            fail(failures.size() + " invariant violation(s) under " + policy + ", first: "
+                    + String.join("\n", failures));
         }
         assertEquals(0, overlaps.get(), "managed sections overlapped");
         assertEquals(0, inside.get(), "a managed section was left without its exit");

@@ -81,7 +81,8 @@ class KernelAgreementTest {
                     held(() -> Blas.axpy(a, x, 4, y, 2, n, mode));
                     // [0, 2) and [2 + n, n + 6) must be untouched.
                     for (int i = 0; i < y.length; i++) {
-                        double tol = isa == Isa.SCALAR ? 0 : 2 * U * (Math.abs(a * x[Math.max(0, Math.min(x.length - 1, i + 2))]) + Math.abs(y0[i]));
+                        double xi = x[Math.max(0, Math.min(x.length - 1, i + 2))];
+                        double tol = isa == Isa.SCALAR ? 0 : 2 * U * (Math.abs(a * xi) + Math.abs(y0[i]));
                         if (i < 2 || i >= 2 + n) {
                             assertEquals(y0[i], y[i], "axpy wrote y[" + i + "] outside [2, 2 + n) " + what);
                         } else {
@@ -99,7 +100,8 @@ class KernelAgreementTest {
                     }
                     for (int i = 0; i < by.capacity(); i++) {
                         if (i < 3 || i >= 3 + n) {
-                            assertTrue(Double.isNaN(KernelTesting.at(by, i)), "axpy wrote buffer element " + i + " " + what);
+                            assertTrue(Double.isNaN(KernelTesting.at(by, i)), "axpy wrote buffer element " + i + " "
+                                    + what);
                         }
                     }
                 }
@@ -153,7 +155,8 @@ class KernelAgreementTest {
                     }
                     for (int i = 0; i < bc.capacity(); i++) {
                         if (i < 4 || i >= 4 + m * n) {
-                            assertTrue(Double.isNaN(KernelTesting.at(bc, i)), "gemm wrote buffer element " + i + " " + what);
+                            assertTrue(Double.isNaN(KernelTesting.at(bc, i)), "gemm wrote buffer element " + i + " "
+                                    + what);
                         }
                     }
                 }
@@ -313,7 +316,8 @@ class KernelAgreementTest {
                 int n = limits[t];
                 assertEquals(known[t], (int) held(() -> Primes.countBelow(n, Mode.JAVA)), "Java sieve below " + n);
                 for (Mode mode : NATIVE_MODES) {
-                    assertEquals(known[t], (int) held(() -> Primes.countBelow(n, mode)), "sieve below " + n + " " + mode);
+                    assertEquals(known[t], (int) held(() -> Primes.countBelow(n, mode)), "sieve below " + n + " "
+                            + mode);
                 }
             }
             long iterations = Synthetic.spinIterations(200);
@@ -331,7 +335,8 @@ class KernelAgreementTest {
     void javaModeOnBuffersEqualsJavaModeOnArrays() {
         int n = 1001;
         double[] x = random(n, 21), y = random(n, 22);
-        assertEquals((double) held(() -> Blas.sum(x, Mode.JAVA)), (double) held(() -> Blas.sum(directCopy(x, 1), Mode.JAVA)));
+        assertEquals((double) held(() -> Blas.sum(x, Mode.JAVA)),
+                (double) held(() -> Blas.sum(directCopy(x, 1), Mode.JAVA)));
         double[] ya = y.clone();
         DoubleBuffer yb = directCopy(y, 2);
         held(() -> Blas.axpy(0.3, x, ya, Mode.JAVA));

@@ -84,7 +84,8 @@ class KernelArgumentTest {
         // gemm
         c.add(new Case("gemm negative n", iae, "n", () -> Blas.gemm(-1, A4, B4, C4, mode)));
         c.add(new Case("gemm n*n overflow", iae, "n * n", () -> Blas.gemm(50_000, A4, B4, C4, mode)));
-        c.add(new Case("gemm m*k overflow", iae, "m * k", () -> Blas.gemm(70_000, 1, 70_000, A4, 0, B4, 0, C4, 0, mode)));
+        c.add(new Case("gemm m*k overflow", iae, "m * k", () ->
+                Blas.gemm(70_000, 1, 70_000, A4, 0, B4, 0, C4, 0, mode)));
         c.add(new Case("gemm null a", npe, "a", () -> Blas.gemm(2, null, B4, C4, mode)));
         c.add(new Case("gemm null c", npe, "c", () -> Blas.gemm(2, 2, 2, A4, 0, B4, 0, null, 0, mode)));
         c.add(new Case("gemm length b", iae, "b", () -> Blas.gemm(2, A4, new double[5], C4, mode)));
@@ -92,21 +93,31 @@ class KernelArgumentTest {
         c.add(new Case("gemm aOff", ioobe, "aOff", () -> Blas.gemm(2, 2, 2, A4, 1, B4, 0, C4, 0, mode)));
         c.add(new Case("gemm cOff", ioobe, "cOff", () -> Blas.gemm(2, 2, 2, A4, 0, B4, 0, new double[6], 3, mode)));
         c.add(new Case("gemm c aliases a", iae, "c and a", () -> Blas.gemm(2, A4, B4, A4, mode)));
-        c.add(new Case("gemm heap buffer", iae, "direct", () -> Blas.gemm(2, directDoubles(4), DoubleBuffer.allocate(4), directDoubles(4), mode)));
-        c.add(new Case("gemm remaining", iae, "c", () -> Blas.gemm(2, directDoubles(4), directDoubles(4), directDoubles(5), mode)));
-        c.add(new Case("gemm read-only c", iae, "read-only", () -> Blas.gemm(2, directDoubles(4), directDoubles(4), directDoubles(4).asReadOnlyBuffer(), mode)));
+        c.add(new Case("gemm heap buffer", iae, "direct", () ->
+                Blas.gemm(2, directDoubles(4), DoubleBuffer.allocate(4), directDoubles(4), mode)));
+        c.add(new Case("gemm remaining", iae, "c", () ->
+                Blas.gemm(2, directDoubles(4), directDoubles(4), directDoubles(5), mode)));
+        c.add(new Case("gemm read-only c", iae, "read-only", () ->
+                Blas.gemm(2, directDoubles(4), directDoubles(4), directDoubles(4).asReadOnlyBuffer(), mode)));
         // mandelbrot
         int[] out = new int[12];
         IntBuffer io = directInts(12);
-        c.add(new Case("mandelbrot negative width", iae, "width", () -> Mandelbrot.compute(-1, 2, 0, 0, 1, 1, 9, out, 0, mode)));
-        c.add(new Case("mandelbrot negative height", iae, "height", () -> Mandelbrot.compute(2, -2, 0, 0, 1, 1, 9, out, 0, mode)));
-        c.add(new Case("mandelbrot negative maxIter", iae, "maxIter", () -> Mandelbrot.compute(2, 2, 0, 0, 1, 1, -9, out, 0, mode)));
-        c.add(new Case("mandelbrot overflow", iae, "width * height", () -> Mandelbrot.compute(70_000, 70_000, 0, 0, 1, 1, 9, out, 0, mode)));
-        c.add(new Case("mandelbrot null out", npe, "out", () -> Mandelbrot.compute(2, 2, 0, 0, 1, 1, 9, (int[]) null, 0, mode)));
+        c.add(new Case("mandelbrot negative width", iae, "width", () ->
+                Mandelbrot.compute(-1, 2, 0, 0, 1, 1, 9, out, 0, mode)));
+        c.add(new Case("mandelbrot negative height", iae, "height", () ->
+                Mandelbrot.compute(2, -2, 0, 0, 1, 1, 9, out, 0, mode)));
+        c.add(new Case("mandelbrot negative maxIter", iae, "maxIter", () ->
+                Mandelbrot.compute(2, 2, 0, 0, 1, 1, -9, out, 0, mode)));
+        c.add(new Case("mandelbrot overflow", iae, "width * height", () ->
+                Mandelbrot.compute(70_000, 70_000, 0, 0, 1, 1, 9, out, 0, mode)));
+        c.add(new Case("mandelbrot null out", npe, "out", () ->
+                Mandelbrot.compute(2, 2, 0, 0, 1, 1, 9, (int[]) null, 0, mode)));
         c.add(new Case("mandelbrot off", ioobe, "off", () -> Mandelbrot.compute(3, 4, 0, 0, 1, 1, 9, out, 1, mode)));
-        c.add(new Case("mandelbrot heap buffer", iae, "direct", () -> Mandelbrot.compute(3, 4, 0, 0, 1, 1, 9, IntBuffer.allocate(12), mode)));
+        c.add(new Case("mandelbrot heap buffer", iae, "direct", () ->
+                Mandelbrot.compute(3, 4, 0, 0, 1, 1, 9, IntBuffer.allocate(12), mode)));
         c.add(new Case("mandelbrot remaining", iae, "out", () -> Mandelbrot.compute(3, 3, 0, 0, 1, 1, 9, io, mode)));
-        c.add(new Case("mandelbrot read-only", iae, "read-only", () -> Mandelbrot.compute(3, 4, 0, 0, 1, 1, 9, io.asReadOnlyBuffer(), mode)));
+        c.add(new Case("mandelbrot read-only", iae, "read-only", () ->
+                Mandelbrot.compute(3, 4, 0, 0, 1, 1, 9, io.asReadOnlyBuffer(), mode)));
         // montecarlo-pi
         c.add(new Case("montecarlo negative samples", iae, "samples", () -> MonteCarlo.pi(-1, 0, mode)));
         c.add(new Case("montecarlo null mode", npe, "mode", () -> MonteCarlo.hits(1, 0, null)));
@@ -129,7 +140,8 @@ class KernelArgumentTest {
             DoubleBuffer[] xy = overlapping(8, 3);
             c.add(new Case("axpy overlapping buffers", iae, "overlap", () -> Blas.axpy(1, xy[0], xy[1], mode)));
             DoubleBuffer[] ac = overlapping(4, 2);
-            c.add(new Case("gemm overlapping buffers", iae, "overlap", () -> Blas.gemm(2, ac[0], directDoubles(4), ac[1], mode)));
+            c.add(new Case("gemm overlapping buffers", iae, "overlap", () ->
+                    Blas.gemm(2, ac[0], directDoubles(4), ac[1], mode)));
         }
         return c;
     }
@@ -157,7 +169,8 @@ class KernelArgumentTest {
         double[] y = {1, 2, 3, 4, 5};
         double[] before = y.clone();
         for (Mode mode : Mode.values()) {
-            assertThrows(IndexOutOfBoundsException.class, () -> held(() -> Blas.axpy(2, new double[5], 0, y, 2, 4, mode)));
+            assertThrows(IndexOutOfBoundsException.class, () ->
+                    held(() -> Blas.axpy(2, new double[5], 0, y, 2, 4, mode)));
             assertThrows(IllegalArgumentException.class, () -> held(() -> Blas.axpy(2, y, 0, y, 1, 3, mode)));
         }
         assertArrayEquals(before, y);
@@ -169,21 +182,34 @@ class KernelArgumentTest {
         double[] x = new double[10];
         DoubleBuffer d = directDoubles(10);
         List<Case> c = List.of(
-                new Case("native null", NullPointerException.class, "x", () -> KernelNative.dot(null, 0, x, 0, 1, false, false)),
-                new Case("native range", IndexOutOfBoundsException.class, "y", () -> KernelNative.dot(x, 0, x, 8, 3, false, true)),
-                new Case("native negative off", IndexOutOfBoundsException.class, "x", () -> KernelNative.sum(x, -1, 2, false, false)),
-                new Case("native negative n", IllegalArgumentException.class, "n", () -> KernelNative.sum(x, 0, -2, false, false)),
-                new Case("native heap buffer", IllegalArgumentException.class, "direct", () -> KernelNative.sum(DoubleBuffer.allocate(3), 0, 1, true, false)),
-                new Case("native array as buffer", IllegalArgumentException.class, "direct", () -> KernelNative.sum(x, 0, 1, true, false)),
-                new Case("native buffer range", IndexOutOfBoundsException.class, "y", () -> KernelNative.axpy(1, d, 0, d, 5, 6, true, false)),
-                new Case("native gemm range", IndexOutOfBoundsException.class, "c", () -> KernelNative.gemm(3, 3, 3, x, 0, x, 0, new double[8], 0, false, false)),
-                new Case("native gemm negative", IllegalArgumentException.class, "k", () -> KernelNative.gemm(3, 3, -3, x, 0, x, 0, x, 0, false, false)),
-                new Case("native mandelbrot range", IndexOutOfBoundsException.class, "out", () -> KernelNative.mandelbrot(4, 4, 0, 0, 1, 1, 5, new int[15], 0, false, false)),
-                new Case("native nbody range", IndexOutOfBoundsException.class, "state", () -> KernelNative.nbodyStep(new double[13], 0, 2, 0.1, false, false)),
+                new Case("native null", NullPointerException.class, "x", () ->
+                        KernelNative.dot(null, 0, x, 0, 1, false, false)),
+                new Case("native range", IndexOutOfBoundsException.class, "y", () ->
+                        KernelNative.dot(x, 0, x, 8, 3, false, true)),
+                new Case("native negative off", IndexOutOfBoundsException.class, "x", () ->
+                        KernelNative.sum(x, -1, 2, false, false)),
+                new Case("native negative n", IllegalArgumentException.class, "n", () ->
+                        KernelNative.sum(x, 0, -2, false, false)),
+                new Case("native heap buffer", IllegalArgumentException.class, "direct", () ->
+                        KernelNative.sum(DoubleBuffer.allocate(3), 0, 1, true, false)),
+                new Case("native array as buffer", IllegalArgumentException.class, "direct", () ->
+                        KernelNative.sum(x, 0, 1, true, false)),
+                new Case("native buffer range", IndexOutOfBoundsException.class, "y", () ->
+                        KernelNative.axpy(1, d, 0, d, 5, 6, true, false)),
+                new Case("native gemm range", IndexOutOfBoundsException.class, "c", () ->
+                        KernelNative.gemm(3, 3, 3, x, 0, x, 0, new double[8], 0, false, false)),
+                new Case("native gemm negative", IllegalArgumentException.class, "k", () ->
+                        KernelNative.gemm(3, 3, -3, x, 0, x, 0, x, 0, false, false)),
+                new Case("native mandelbrot range", IndexOutOfBoundsException.class, "out", () ->
+                        KernelNative.mandelbrot(4, 4, 0, 0, 1, 1, 5, new int[15], 0, false, false)),
+                new Case("native nbody range", IndexOutOfBoundsException.class, "state", () ->
+                        KernelNative.nbodyStep(new double[13], 0, 2, 0.1, false, false)),
                 new Case("native sieve", IllegalArgumentException.class, "n", () -> KernelNative.sieve(-1, false)),
-                new Case("native spin", IllegalArgumentException.class, "iterations", () -> KernelNative.spin(-1, 0, false)),
+                new Case("native spin", IllegalArgumentException.class, "iterations", () ->
+                        KernelNative.spin(-1, 0, false)),
                 new Case("native sleep", IllegalArgumentException.class, "micros", () -> KernelNative.sleep(-1, false)),
-                new Case("native montecarlo", IllegalArgumentException.class, "samples", () -> KernelNative.montecarloPi(-1, 0, false)),
+                new Case("native montecarlo", IllegalArgumentException.class, "samples", () ->
+                        KernelNative.montecarloPi(-1, 0, false)),
                 new Case("native isa", IllegalArgumentException.class, "isa", () -> KernelNative.setIsa(7)));
         return c.stream().map(k -> DynamicTest.dynamicTest(k.name(), () -> {
             Throwable t = assertThrows(k.type(), () -> held(() -> {

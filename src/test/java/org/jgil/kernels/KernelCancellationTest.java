@@ -83,6 +83,7 @@ class KernelCancellationTest {
         Gil.run(() -> assertTrue(Gil.isHeldByCurrentThread()));
         worker.interrupt();
         worker.join();
-        assertTrue(thrown.get() instanceof CancellationException, "expected a CancellationException, got " + thrown.get());
+        assertTrue(thrown.get() instanceof CancellationException, "expected a CancellationException, got "
+                + thrown.get());
     }
 }

@@ -47,7 +47,8 @@ class KernelConcurrencyTest {
                         int[] mm = new int[w * h];
                         Gil.run(() -> Blas.gemm(n, aa, bb, cc, Mode.RELEASED));
                         assertArrayEquals(c0, cc, "gemm under GC pressure");
-                        Gil.run(() -> Mandelbrot.compute(w, h, -2.0, -1.0, 3.0 / w, 2.0 / h, 3000, mm, 0, Mode.RELEASED));
+                        Gil.run(() ->
+                                Mandelbrot.compute(w, h, -2.0, -1.0, 3.0 / w, 2.0 / h, 3000, mm, 0, Mode.RELEASED));
                         assertArrayEquals(m0, mm, "mandelbrot under GC pressure");
                         assertEquals(hits0, (long) Gil.call(() -> MonteCarlo.hits(3_000_000, 5, Mode.RELEASED)));
                         assertEquals(primes0, (int) Gil.call(() -> Primes.countBelow(5_000_000, Mode.AUTO)));

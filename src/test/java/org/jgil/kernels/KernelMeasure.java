@@ -102,7 +102,8 @@ public final class KernelMeasure {
         }
         Isa.select(Isa.best());
         double java = time(w, Mode.JAVA, 5) / 1e6;
-        System.out.printf(Locale.ROOT, "java     median %.1f ms  %.2f GFLOP/s%n", java * 1e3, w.flopsPerCall() / java / 1e9);
+        System.out.printf(Locale.ROOT, "java     median %.1f ms  %.2f GFLOP/s%n", java * 1e3,
+                w.flopsPerCall() / java / 1e9);
     }
 
     /** What {@link #rate} measured: calls per second, and CPU time per call summed over the threads. */

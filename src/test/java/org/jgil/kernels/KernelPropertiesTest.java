@@ -110,7 +110,8 @@ class KernelPropertiesTest {
     /** Bit-for-bit equality of two arrays outside [from, to) (all of them if from == to). */
     private static void unchangedOutside(double[] before, double[] after, long from, long to, String name) {
         for (int i = 0; i < before.length; i++) {
-            if ((i < from || i >= to) && Double.doubleToRawLongBits(before[i]) != Double.doubleToRawLongBits(after[i])) {
+            if ((i < from || i >= to)
+                    && Double.doubleToRawLongBits(before[i]) != Double.doubleToRawLongBits(after[i])) {
                 fail(name + "[" + i + "] outside the range [" + from + ", " + to + ") changed from " + before[i]
                         + " to " + after[i]);
             }
@@ -227,7 +228,8 @@ class KernelPropertiesTest {
 
     private static Expect direct(Expect e, DoubleBuffer b, boolean writes) {
         return e.npe(b == null)
-                .iae(b != null && (!b.isDirect() || b.order() != ByteOrder.nativeOrder() || (writes && b.isReadOnly())));
+                .iae(b != null
+                        && (!b.isDirect() || b.order() != ByteOrder.nativeOrder() || (writes && b.isReadOnly())));
     }
 
     // ---------------------------------------------------------------- arrays
@@ -327,7 +329,8 @@ class KernelPropertiesTest {
                 .ioobe(c != null && badRange(cOff, (int) mn, c.length))
                 .iae(c == a && mn > 0 && mk > 0 && cOff < aOff + mk && aOff < cOff + mn)
                 .iae(c == b && mn > 0 && kn > 0 && cOff < bOff + kn && bOff < cOff + mn).type;
-        double[] a0 = a == null ? null : a.clone(), b0 = b == null ? null : b.clone(), c0 = c == null ? null : c.clone();
+        double[] a0 = a == null ? null : a.clone(), b0 = b == null ? null : b.clone(),
+                c0 = c == null ? null : c.clone();
         Throwable t = call(() -> Blas.gemm(m, n, k, a, aOff, b, bOff, c, cOff, mode));
         tried("gemm(double[])", t);
         assertOutcome(expected, t);

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 class KernelRegistryTest {
     @Test
     void theTenKernelsInOrder() {
-        assertEquals(List.of("spin", "sleep", "dot", "axpy", "sum", "gemm", "mandelbrot", "montecarlo-pi", "nbody", "sieve"),
+        assertEquals(
+                List.of("spin", "sleep", "dot", "axpy", "sum", "gemm", "mandelbrot", "montecarlo-pi", "nbody", "sieve"),
                 Kernels.all().stream().map(Kernel::name).collect(Collectors.toList()));
         for (Kernel k : Kernels.all()) {
             assertEquals(k, Kernels.byName(k.name().toUpperCase(java.util.Locale.ROOT)));

@@ -30,7 +30,8 @@ class VecMathTest {
     void kernelsCompute() {
         Gil.run(() -> {
             assertEquals(32.0, VecMath.dot(new double[] {1, 2, 3}, new double[] {4, 5, 6}));
-            assertArrayEquals(new double[] {5, 11}, VecMath.matvec(new double[] {1, 2, 3, 4}, 2, 2, new double[] {1, 2}));
+            assertArrayEquals(new double[] {5, 11},
+                    VecMath.matvec(new double[] {1, 2, 3, 4}, 2, 2, new double[] {1, 2}));
             assertEquals(2.0, VecMath.at(new double[] {1, 2, 3}, 1));
             assertEquals(5.0, VecMath.norm(new double[] {3, 4}));
             assertEquals(5.0 * 14, VecMath.sumOfSquares(new double[] {1, 2, 3}, 5));
