@@ -5,6 +5,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -62,7 +63,9 @@ public final class ClassLoadersMain {
             acquired.set(true);
         }, "app2");
         waiter.start();
-        while (waiter.getState() != Thread.State.WAITING && waiter.getState() != Thread.State.TIMED_WAITING) {
+        // Until it waits for the lock (or, wrongly, has got it and finished).
+        while (!Set.of(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.TERMINATED)
+                .contains(waiter.getState())) {
             Thread.sleep(1);
         }
         check(!acquired.get(), "app2 got the lock while app1 held it");
