@@ -3,7 +3,6 @@ package org.jgil;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * holds no jgil class it uses: every one comes from a loader made here.
  *
  * <p>Arguments: the jgil jar, the slf4j-api jar, a directory holding only {@link Application}, and
- * a copy of libjgil to offer a third loader under another name.
+ * a copy of libjgil under another name, to offer a third loader.
  */
 public final class ClassLoadersMain {
     private ClassLoadersMain() {}
@@ -80,9 +79,7 @@ public final class ClassLoadersMain {
         System.out.println("sibling: " + failure(sibling));
 
         // A copy of the library under another name: it would load, as a second lock.
-        Path copy = Files.createTempDirectory("jgil-copy-").resolve("libjgil-copy.so");
-        Files.copy(Path.of(args[3]), copy);
-        System.setProperty("jgil.library", copy.toString());
+        System.setProperty("jgil.library", args[3]);
         URLClassLoader third = new URLClassLoader("third", new URL[] {jar, slf4j}, platform);
         System.out.println("copy: " + failure(third));
         System.clearProperty("jgil.library");

@@ -134,7 +134,7 @@ class LibraryLoadingTest {
     void classLoadersThatShareJgilShareOneLockAndASecondCopyIsRefusedWithAnExplanation() throws Exception {
         Path cache = tmp.resolve("cache-loaders");
         Path applications = only("applications", ClassLoadersMain.Application.class);
-        Path lib = tmp.resolve("libjgil-for-copy.so");
+        Path lib = tmp.resolve("libjgil-copy.so");
         Files.write(lib, library);
         Child c = run(cache, List.of(only("loaders-main", ClassLoadersMain.class)), ClassLoadersMain.class.getName(),
                 jar.toString(), slf4j.toString(), applications.toString(), lib.toString());
