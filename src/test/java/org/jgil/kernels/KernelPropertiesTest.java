@@ -23,7 +23,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import org.jgil.Gil;
 
 /**
- * Issue 6, bad input: properties over every kernel's arguments (null, empty, mismatched lengths,
+ * Bad input: properties over every kernel's arguments (null, empty, mismatched lengths,
  * negative and overflowing sizes, offsets at and past the ends, huge values, NaN and infinities),
  * in every mode. For each generated call a model of the documented checks says which exception
  * must come (the first failing check wins) or that the call must succeed; either way nothing
