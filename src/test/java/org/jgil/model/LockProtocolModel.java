@@ -1542,8 +1542,10 @@ public final class LockProtocolModel {
             transitions += out.states.size();
             Broken bad = violation(s, out.states.isEmpty());
             if (bad != null) {
+                List<String> trace = new ArrayList<>();
+                bad = trace(seen, id, trace);
                 return new Result(config, seen.size(), transitions, seen.depth(id), bad.invariant(), bad.what(),
-                        trace(seen, id, bad), names(reached));
+                        trace, names(reached));
             }
             for (State n : out.states) {
                 seen.add(n.canonical(), id);
@@ -1564,14 +1566,16 @@ public final class LockProtocolModel {
         return names(EnumSet.allOf(Pc.class));
     }
 
-    /** The steps from the initial state to state id, each with the state's key variables after it. */
-    private List<String> trace(StateSet seen, int id, Broken violation) {
+    /**
+     * Adds to {@code lines} the steps from the initial state to state id, each with the state's key variables after
+     * it, and returns what that run breaks.
+     */
+    private Broken trace(StateSet seen, int id, List<String> lines) {
         List<byte[]> path = new ArrayList<>();
         for (int i = id; i >= 0; i = seen.parent(i)) {
             path.add(seen.key(i));
         }
         java.util.Collections.reverse(path);
-        List<String> lines = new ArrayList<>();
         lines.add("Counterexample (" + config + "):");
         State s = initial();
         lines.add(String.format("%3d  %-100s %s", 0, "start: O holds the lock; W and T have not come yet", show(s)));
@@ -1592,8 +1596,13 @@ public final class LockProtocolModel {
             s = out.states.get(found);
             lines.add(String.format("%3d  %-100s %s", k, out.notes.get(found), show(s)));
         }
+        // The search stored each state in its canonical form (W and T maybe exchanged); the trace follows one
+        // concrete run, so the names in the verdict come from its last state.
+        out.clear();
+        successors(s, out);
+        Broken violation = violation(s, out.states.isEmpty());
         lines.add("Broken: " + violation.invariant() + ": " + violation.what());
-        return lines;
+        return violation;
     }
 
     /** The variables a reader of a trace needs: the word, `waiting`, the mutex and each buffer. */
