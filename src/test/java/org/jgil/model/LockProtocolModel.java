@@ -1630,10 +1630,14 @@ public final class LockProtocolModel {
         return sb.toString();
     }
 
-    /** The visited set: fixed-size keys in one growing byte array, open addressing, with each state's parent. */
+    /**
+     * The visited set: fixed-size keys in one growing byte array, open addressing, with each state's hash (compared
+     * before its key, and reused when the table grows), parent and depth.
+     */
     static final class StateSet {
         private final int width;
         private byte[] keys;
+        private int[] hashes;
         private int[] parents;
         private int[] depths;
         private int[] table;
@@ -1642,6 +1646,7 @@ public final class LockProtocolModel {
         StateSet(int width) {
             this.width = width;
             keys = new byte[width * 1024];
+            hashes = new int[1024];
             parents = new int[1024];
             depths = new int[1024];
             table = new int[4096];
@@ -1670,21 +1675,23 @@ public final class LockProtocolModel {
 
         /** Adds a key; returns its new id, or -1 if it was there already. */
         int add(byte[] key, int parent) {
+            int hash = hash(key);
             int mask = table.length - 1;
-            int h = hash(key) & mask;
-            while (table[h] >= 0) {
-                if (Arrays.equals(keys, table[h] * width, (table[h] + 1) * width, key, 0, width)) {
+            int h = hash & mask;
+            for (int id; (id = table[h]) >= 0; h = (h + 1) & mask) {
+                if (hashes[id] == hash && Arrays.equals(keys, id * width, (id + 1) * width, key, 0, width)) {
                     return -1;
                 }
-                h = (h + 1) & mask;
             }
             int id = size++;
             if (size > parents.length) {
                 keys = Arrays.copyOf(keys, keys.length * 2);
+                hashes = Arrays.copyOf(hashes, hashes.length * 2);
                 parents = Arrays.copyOf(parents, parents.length * 2);
                 depths = Arrays.copyOf(depths, depths.length * 2);
             }
             System.arraycopy(key, 0, keys, id * width, width);
+            hashes[id] = hash;
             parents[id] = parent;
             depths[id] = parent < 0 ? 0 : depths[parent] + 1;
             table[h] = id;
@@ -1699,7 +1706,7 @@ public final class LockProtocolModel {
             Arrays.fill(bigger, -1);
             int mask = bigger.length - 1;
             for (int id = 0; id < size; id++) {
-                int h = hash(keys, id * width) & mask;
+                int h = hashes[id] & mask;
                 while (bigger[h] >= 0) {
                     h = (h + 1) & mask;
                 }
@@ -1708,16 +1715,12 @@ public final class LockProtocolModel {
             table = bigger;
         }
 
-        private int hash(byte[] key) {
-            return hash(key, 0);
-        }
-
-        private int hash(byte[] b, int from) {
+        private int hash(byte[] b) {
             int h = 0x9E3779B9;
-            for (int i = from; i < from + width; i++) {
+            for (int i = 0; i < width; i++) {
                 h = (h ^ b[i]) * 0x01000193;
             }
-            return h ^ h >>> 16;
+            return h ^ h >>> 15;
         }
     }
 }
