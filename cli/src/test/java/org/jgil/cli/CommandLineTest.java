@@ -33,32 +33,37 @@ class CommandLineTest {
         Path csv = dir.resolve("b.csv");
         Path chart = dir.resolve("b.png");
         assertEquals(0, run("bench", "--kernel", "spin", "--work-us", "50", "--threads", "1,2",
-                "--mode", "held,released", "--duration-s", "0.1", "--warmup-s", "0.05",
+                "--mode", "held,released", "--trials", "3", "--duration-s", "0.05", "--warmup-s", "0.05",
                 "--json", json.toString(), "--csv", csv.toString(), "--chart", chart.toString()), err.toString());
         JsonNode doc = Json.MAPPER.readTree(json.toFile());
         assertTrue(doc.get("machine").get("cores").asInt() >= 1);
         JsonNode results = doc.get("results");
         assertEquals(4, results.size());
         for (JsonNode r : results) {
-            for (String field : new String[] {"kernel", "mode", "threads", "calls", "wall_s", "speedup", "gflops", "work_us"}) {
+            for (String field : new String[] {"kernel", "mode", "threads", "calls", "wall_s", "speedup", "gflops", "work_us",
+                "speedup_lo", "speedup_hi", "calls_per_s_lo", "calls_per_s_hi", "ceiling", "impossible"}) {
                 assertTrue(r.has(field), "missing " + field + " in " + r);
             }
             assertEquals("spin", r.get("kernel").asText());
             assertTrue(r.get("calls").asLong() > 0, r.toString());
             assertEquals(1, r.get("max_managed_at_once").asInt(), "managed sections overlapped: " + r);
+            assertEquals(3, r.get("trial_calls_per_s").size(), r.toString());
+            assertTrue(r.get("calls_per_s_lo").asDouble() <= r.get("calls_per_s").asDouble()
+                    && r.get("calls_per_s").asDouble() <= r.get("calls_per_s_hi").asDouble(), r.toString());
             if (r.get("threads").asInt() == 1) {
                 assertEquals(1.0, r.get("speedup").asDouble(), 1e-9);
             }
         }
         assertEquals(5, Files.readAllLines(csv).size()); // header + 4 points
         assertTrue(Files.size(chart) > 1000);
+        assertTrue(Files.size(dir.resolve("b-throughput.png")) > 1000);
     }
 
     @Test
     void gemmReportsGflops() throws Exception {
         Path json = dir.resolve("g.json");
         assertEquals(0, run("bench", "--kernel", "gemm", "--size", "64", "--threads", "1", "--mode", "released",
-                "--duration-s", "0.1", "--warmup-s", "0.02", "--json", json.toString()), err.toString());
+                "--trials", "1", "--duration-s", "0.05", "--warmup-s", "0.02", "--json", json.toString()), err.toString());
         JsonNode r = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
         assertTrue(r.get("gflops").asDouble() > 0, r.toString());
     }
@@ -91,15 +96,17 @@ class CommandLineTest {
     void demoQuickWritesTheReportFolder() throws Exception {
         Path report = dir.resolve("report");
         assertEquals(0, run("demo", "--quick", "--threads", "1,2", "-o", report.toString()), err.toString());
-        for (String f : new String[] {"results.json", "results.csv", "index.html"}) {
+        for (String f : new String[] {"results.json", "results.csv", "index.html", "trace.json"}) {
             assertTrue(Files.size(report.resolve(f)) > 100, f);
         }
         try (var pngs = Files.list(report)) {
-            assertTrue(pngs.filter(p -> p.toString().endsWith(".png")).count() >= 5);
+            assertTrue(pngs.filter(p -> p.toString().endsWith(".png")).count() >= 12);
         }
         assertTrue(out.toString().contains("managed sections never overlapped"), out.toString());
         String html = Files.readString(report.resolve("index.html"));
         assertTrue(html.contains("<img src=\"speedup-"), html);
+        assertTrue(html.contains("<img src=\"throughput-") && html.contains("<svg"), html);
+        assertTrue(!html.contains("<script") && !html.contains("src=\"http"), "the report must open with no network");
     }
 
     @Test
