@@ -84,6 +84,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "Perfetto or chrome://tracing), and print the GIL load.")
     Path trace;
 
+    @Option(names = "--breakdown",
+            description = "Also print where a contended call's time goes: waiting (the lock's count) and the rest, "
+                    + "with the scheduler's events per call.")
+    boolean breakdown;
+
     @Spec
     CommandSpec spec;
 
@@ -105,6 +110,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Results results = Grid.run(List.of(c), modeList, threadList, plan, out);
         results.printTable(out);
+        if (breakdown) {
+            results.printBreakdown(out);
+        }
         if (tracer != null) {
             printLoad(tracer, out);
             tracer.write(trace);

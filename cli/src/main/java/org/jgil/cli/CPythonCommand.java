@@ -87,7 +87,7 @@ final class CPythonCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         global.apply();
         PrintWriter out = spec.commandLine().getOut();
-        List<Integer> w = Grid.parseThreads(works); // the same shape: positive integers
+        List<Integer> w = parseWorks(works);
         int n = threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads;
         if (n < 2 || iterations < 1 || !(convoySeconds > 0)) {
             throw new IllegalArgumentException("--threads must be >= 2, --iterations >= 1 and --convoy-s > 0");
@@ -101,6 +101,20 @@ final class CPythonCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    static List<Integer> parseWorks(String spec) {
+        try {
+            List<Integer> list = java.util.Arrays.stream(spec.split(",")).map(String::trim).map(Integer::valueOf)
+                    .distinct().sorted().toList();
+            if (list.isEmpty() || list.get(0) < 1 || list.get(list.size() - 1) > 1_000_000) {
+                throw new NumberFormatException();
+            }
+            return list;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--work-us takes microseconds from 1 to 1000000 such as 1,50,1000, got '"
+                    + spec + "'");
+        }
     }
 
     /** The python executable if it runs, else null. */

@@ -64,6 +64,20 @@ record Point(Case testCase, Mode mode, int threads, List<Trial> trials) {
         return Stats.of(trials.stream().mapToDouble(t -> t.waitedSeconds() / (threads * t.wallSeconds())).toArray());
     }
 
+    /** The scheduler's count of {@code what} per call, all trials together. */
+    double perCall(java.util.function.ToLongFunction<Trial.LockCounts> what) {
+        long calls = trials.stream().mapToLong(Trial::calls).sum();
+        long n = trials.stream().mapToLong(t -> what.applyAsLong(t.lock())).sum();
+        return calls == 0 ? Double.NaN : (double) n / calls;
+    }
+
+    /** Microseconds a call spent waiting for the lock, on average (the lock's own count). */
+    double waitMicrosPerCall() {
+        long calls = trials.stream().mapToLong(Trial::calls).sum();
+        double waited = trials.stream().mapToDouble(Trial::waitedSeconds).sum();
+        return calls == 0 ? Double.NaN : waited * 1e6 / calls;
+    }
+
     double warmupSeconds() {
         return trials.stream().mapToDouble(Trial::warmupSeconds).max().orElse(0);
     }

@@ -135,7 +135,7 @@ final class PointRunner {
             long warmStart = System.nanoTime();
             boolean steady = warmUp(threads, warmup);
             double warmupSeconds = (System.nanoTime() - warmStart) / 1e9;
-            long waitedBefore = Gil.stats().waitNanosTotal();
+            org.jgil.GilStats statsBefore = Gil.stats();
             if (trace != null) {
                 trace.start(threads);
                 recording = true;
@@ -146,7 +146,8 @@ final class PointRunner {
             long after = totalCalls(threads);
             long end = System.nanoTime();
             recording = false;
-            long waited = Gil.stats().waitNanosTotal() - waitedBefore;
+            org.jgil.GilStats statsAfter = Gil.stats();
+            long waited = statsAfter.waitNanosTotal() - statsBefore.waitNanosTotal();
             stop = true;
             for (Thread w : workers) {
                 w.join();
@@ -159,7 +160,7 @@ final class PointRunner {
                 overlapped += overlaps[base(t)];
             }
             return new Trial(after - before, (end - start) / 1e9, flops[0], overlapped, maxNative, waited / 1e9,
-                    warmupSeconds, steady);
+                    warmupSeconds, steady, Trial.LockCounts.between(statsBefore, statsAfter));
         } finally {
             stop = true;
         }
@@ -180,7 +181,8 @@ final class PointRunner {
         if (failure != null) {
             throw failed(c);
         }
-        return new Trial(totalCalls(threads), (end - start) / 1e9, 0, 0, 0, 0, warmup.max().toNanos() / 1e9, false);
+        return new Trial(totalCalls(threads), (end - start) / 1e9, 0, 0, 0, 0, warmup.max().toNanos() / 1e9, false,
+                Trial.LockCounts.NONE);
     }
 
     private void bareLoop(Workload w, Mode mode, int id) {

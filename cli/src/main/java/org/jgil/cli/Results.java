@@ -128,6 +128,13 @@ final class Results {
         r.put("us_per_call", round(p.microsPerCall(), 2));
         r.put("waited_fraction", round(p.waitedFraction().median(), 4));
         r.put("warmup_s", round(p.warmupSeconds(), 3));
+        r.put("wait_us_per_call", round(p.waitMicrosPerCall(), 3));
+        r.put("waits_per_call", round(p.perCall(Trial.LockCounts::waits), 4));
+        r.put("handoffs_per_call", round(p.perCall(Trial.LockCounts::handoffs), 4));
+        r.put("wakeups_per_call", round(p.perCall(Trial.LockCounts::wakeups), 4));
+        r.put("wakeups_found_taken_per_call", round(p.perCall(Trial.LockCounts::wakeupsFoundTaken), 4));
+        r.put("drop_requests_per_call", round(p.perCall(Trial.LockCounts::dropRequests), 4));
+        r.put("forced_switches_per_call", round(p.perCall(Trial.LockCounts::forcedSwitches), 4));
         r.put("steady", p.allSteady());
         r.put("size", p.testCase().params().size());
         r.put("max_managed_at_once", p.maxManaged());
@@ -209,6 +216,34 @@ final class Results {
                     unsteady.size());
         }
         out.flush();
+    }
+
+    /**
+     * Where a contended call's time goes: each point beyond one thread against the same mode at one
+     * thread. The extra time per call splits into the time the lock's scheduler counted it waiting
+     * and the rest (the lock word's and the data's cache lines moving between cores, the membarrier
+     * that announces a first waiter, the harness's own cost, which 'jgil harness' measures), with
+     * the scheduler's events per call beside it.
+     */
+    void printBreakdown(PrintWriter out) {
+        TextTable t = new TextTable("case", "mode", "threads", "us/call", "at 1 thread", "extra", "of which waiting",
+                "rest", "waits/call", "handoffs/call", "wake-ups/call", "found taken", "forced switches/call");
+        for (Point p : points) {
+            Point base = baseline(p);
+            if (p.threads() == 1 || base == null) {
+                continue;
+            }
+            double extra = p.microsPerCall() - base.microsPerCall();
+            double wait = p.waitMicrosPerCall();
+            t.row(p.testCase().label(), p.mode().name().toLowerCase(Locale.ROOT), p.threads(),
+                    format(p.microsPerCall(), 2), format(base.microsPerCall(), 2), format(extra, 2), format(wait, 2),
+                    format(extra - wait, 2), format(p.perCall(Trial.LockCounts::waits), 3),
+                    format(p.perCall(Trial.LockCounts::handoffs), 3), format(p.perCall(Trial.LockCounts::wakeups), 3),
+                    format(p.perCall(Trial.LockCounts::wakeupsFoundTaken), 3),
+                    format(p.perCall(Trial.LockCounts::forcedSwitches), 4));
+        }
+        out.println("Breakdown of a contended call (us per call, each thread's view; counts from the lock's scheduler):");
+        t.print(out);
     }
 
     static String format(double v, int decimals) {

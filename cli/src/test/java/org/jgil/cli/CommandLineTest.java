@@ -124,16 +124,85 @@ class CommandLineTest {
     @Test
     void labConvoyJsonShape() throws Exception {
         Path json = dir.resolve("convoy.json");
-        assertEquals(0, run("lab", "convoy", "--policy", "io-priority", "--duration-s", "0.2",
+        assertEquals(0, run("lab", "convoy", "--policy", "io-priority", "--duration-s", "0.1", "--trials", "2",
                 "--json", json.toString()), err.toString());
         JsonNode doc = Json.MAPPER.readTree(json.toFile());
         assertEquals("io-priority", doc.get("policy").asText());
+        assertEquals(2, doc.get("trials").asInt());
         for (String f : new String[] {"io_alone_us", "io_with_cpu_us", "reacquire_wait_us"}) {
-            assertTrue(doc.get(f).has("p50") && doc.get(f).has("p99"), f);
+            JsonNode p = doc.get(f);
+            assertTrue(p.has("p50") && p.has("p99"), f);
+            assertTrue(p.get("p99_min").asDouble() <= p.get("p99").asDouble()
+                    && p.get("p99").asDouble() <= p.get("p99_max").asDouble(), p.toString());
         }
         assertTrue(doc.get("io_ops_per_s").asDouble() > 0);
         assertTrue(doc.has("cpu_throughput_ratio"));
         assertTrue(doc.get("socket").has("reacquire_wait_us"));
+    }
+
+    @Test
+    void benchTracesEachThreadAndBreaksTheCallDown() throws Exception {
+        Path trace = dir.resolve("t.json");
+        assertEquals(0, run("bench", "--kernel", "spin", "--work-us", "20", "--threads", "1,2", "--mode", "held,released",
+                "--trials", "1", "--duration-s", "0.03", "--warmup-s", "0.02", "--trace", trace.toString(),
+                "--breakdown"), err.toString());
+        JsonNode doc = Json.MAPPER.readTree(trace.toFile());
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (JsonNode e : doc.get("traceEvents")) {
+            if (e.get("ph").asText().equals("X")) {
+                seen.add(e.get("pid").asInt() + "/" + e.get("tid").asInt() + "/" + e.get("name").asText());
+            }
+        }
+        // Points in order: held x1, held x2, released x1, released x2.
+        assertTrue(seen.containsAll(java.util.List.of("1/1/held", "2/1/held", "2/2/held", "3/1/released",
+                "4/1/released", "4/2/released")), seen.toString());
+        assertTrue(out.toString().contains("GIL load"), out.toString());
+        assertTrue(out.toString().contains("Breakdown of a contended call"), out.toString());
+    }
+
+    @Test
+    void harnessShowsItsOwnCost() throws Exception {
+        Path json = dir.resolve("h.json");
+        assertEquals(0, run("harness", "--threads", "1", "--mode", "held", "--trials", "2", "--duration-s", "0.02",
+                "--warmup-s", "0.02", "--json", json.toString()), err.toString());
+        JsonNode r = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
+        assertTrue(r.get("bare_ns_per_call").asDouble() > 0 && r.get("harness_ns_per_call").asDouble() > 0, r.toString());
+        assertTrue(r.has("harness_cost_ns_lo") && r.has("harness_cost_ns_hi"), r.toString());
+    }
+
+    @Test
+    void crossoverSweepsAndSaysWhatItFound() throws Exception {
+        Path json = dir.resolve("c.json");
+        assertEquals(0, run("crossover", "--kernel", "spin", "--threads", "2", "--from", "1", "--to", "2", "--refine", "0",
+                "--trials", "1", "--duration-s", "0.02", "--warmup-s", "0.02", "--json", json.toString()), err.toString());
+        JsonNode doc = Json.MAPPER.readTree(json.toFile());
+        assertEquals(2, doc.get("sweep").size());
+        assertTrue(doc.get("sweep").get(0).get("work_us").asDouble() > 0);
+        assertTrue(doc.has("crossover_us") && doc.has("note"));
+        assertEquals(2, run("crossover", "--threads", "1"));
+    }
+
+    @Test
+    void cpythonSaysSoAndSkipsWithoutPython() {
+        assertEquals(0, run("cpython", "--python", dir.resolve("no-python").toString()));
+        assertTrue(out.toString().contains("skipping"), out.toString());
+    }
+
+    @Test
+    void cpythonRunsBothColumns() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CPythonCommand.findPython("python3") != null, "no python3 here");
+        Path json = dir.resolve("py.json");
+        assertEquals(0, run("cpython", "--work-us", "5", "--threads", "2", "--trials", "2", "--duration-s", "0.02",
+                "--warmup-s", "0.02", "--iterations", "1000", "--convoy-s", "0.05", "--json", json.toString()),
+                err.toString());
+        JsonNode doc = Json.MAPPER.readTree(json.toFile());
+        assertEquals(2, doc.get("spin").size()); // held and released at 2 threads
+        for (JsonNode r : doc.get("spin")) {
+            assertTrue(r.get("jgil_speedup").asDouble() > 0 && r.get("cpython_speedup").asDouble() > 0, r.toString());
+        }
+        assertEquals(4000, doc.get("plus_equals").get("cpython_expected").asLong());
+        assertTrue(doc.get("convoy").get("cpython_beside_cpu_p50_us").asDouble() > 0);
+        assertTrue(out.toString().contains("CPython"), out.toString());
     }
 
     @Test

@@ -124,7 +124,7 @@ class StatsTest {
     static Point point(Case c, Mode mode, int threads, double... rates) {
         List<Trial> trials = new java.util.ArrayList<>();
         for (double rate : rates) {
-            trials.add(new Trial(Math.round(rate * 10), 10, 0, 0, 0, 0, 0.1, true));
+            trials.add(new Trial(Math.round(rate * 10), 10, 0, 0, 0, 0, 0.1, true, Trial.LockCounts.NONE));
         }
         return new Point(c, mode, threads, trials);
     }
