@@ -52,6 +52,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A short run (2 trials of 0.05 s per point) to see that everything works.")
     boolean quick;
 
+    @Option(names = "--cpython", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also run spin held/released, += and the convoy under CPython's GIL for the report's side-by-side"
+                    + " column, where python3 exists (default: on; --no-cpython to skip; off with --quick).")
+    boolean cpython;
+
     @Spec
     CommandSpec spec;
 
@@ -95,7 +100,19 @@ final class DemoCommand implements Callable<Integer> {
         Tracer timeline = Timeline.record(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())),
                 quick ? 0.02 : 0.1);
         timeline.write(out.resolve("trace.json"));
-        HtmlReport.write(out.resolve("index.html"), results, charts, summary, timeline, null);
+        List<String> side = null;
+        if (cpython && !quick) {
+            int n = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+            CPythonCommand.Comparison c = CPythonCommand.run(new CPythonCommand.Settings("python3", List.of(1, 50), n,
+                    trials, duration, warmup, 4, 500_000, 0.5), log);
+            side = c.lines();
+            log.println();
+            side.forEach(log::println);
+            if (!c.skipped()) {
+                Json.write(out.resolve("cpython.json"), c.json());
+            }
+        }
+        HtmlReport.write(out.resolve("index.html"), results, charts, summary, timeline, side);
         log.println();
         log.println("Report: " + out.resolve("index.html").toAbsolutePath()
                 + " (also results.json, results.csv, speedup-*.png, throughput-*.png, trace.json)");
