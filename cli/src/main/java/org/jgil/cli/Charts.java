@@ -73,7 +73,7 @@ final class Charts {
                 .xAxisTitle("threads").yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setXAxisDecimalPattern("#");
+        chart.getStyler().setXAxisDecimalPattern("#.#");
         return chart;
     }
 
@@ -82,17 +82,19 @@ final class Charts {
                                           Function<Point, Stats.Estimate> value) {
         TreeSet<Integer> allThreads = new TreeSet<>();
         for (Mode mode : Mode.values()) {
-            List<Integer> xs = new ArrayList<>();
+            // Each mode a little to the side of the thread count, so that the error bars do not overlap.
+            double dodge = (mode.ordinal() - (Mode.values().length - 1) / 2.0) * 0.04;
+            List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             List<double[]> bars = new ArrayList<>();
             for (Point p : results.points()) {
                 Stats.Estimate e = value.apply(p);
                 if (p.testCase().equals(c) && p.mode() == mode && !Double.isNaN(e.median())) {
-                    xs.add(p.threads());
+                    xs.add(p.threads() + dodge);
                     ys.add(e.median());
                     allThreads.add(p.threads());
                     if (e.n() > 1 && e.hi() > e.lo()) {
-                        bars.add(new double[] {p.threads(), e.lo(), e.hi()});
+                        bars.add(new double[] {p.threads() + dodge, e.lo(), e.hi()});
                     }
                 }
             }

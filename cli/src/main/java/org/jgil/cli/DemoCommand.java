@@ -38,11 +38,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Independent trials per point (default: ${DEFAULT-VALUE}).")
     int trials;
 
-    @Option(names = "--duration-s", paramLabel = "S", defaultValue = "0.2",
+    @Option(names = "--duration-s", paramLabel = "S", defaultValue = "0.15",
             description = "Measured seconds per trial (default: ${DEFAULT-VALUE}).")
     double durationSeconds;
 
-    @Option(names = "--warmup-s", paramLabel = "S", defaultValue = "0.5",
+    @Option(names = "--warmup-s", paramLabel = "S", defaultValue = "0.3",
             description = "Longest warm-up per trial; it ends as soon as the rate is steady (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--cpython", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Also run spin held/released, += and the convoy under CPython's GIL for the report's side-by-side"
+            description = "Also run spin 50 us held/released, += and the convoy under CPython's GIL for the report's side-by-side"
                     + " column, where python3 exists (default: on; --no-cpython to skip; off with --quick).")
     boolean cpython;
 
@@ -103,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> side = null;
         if (cpython && !quick) {
             int n = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
-            CPythonCommand.Comparison c = CPythonCommand.run(new CPythonCommand.Settings("python3", List.of(1, 50), n,
+            CPythonCommand.Comparison c = CPythonCommand.run(new CPythonCommand.Settings("python3", List.of(50), n,
                     trials, duration, warmup, 4, 500_000, 0.5), log);
             side = c.lines();
             log.println();
