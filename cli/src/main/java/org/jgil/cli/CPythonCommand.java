@@ -213,8 +213,11 @@ final class CPythonCommand implements Callable<Integer> {
             double[] pyN = pythonRates(py, w, mode, n);
             Stats.Estimate pySpeed = py1.length == 0 ? Stats.Estimate.NONE : Stats.ratio(pyN, py1);
             Stats.Estimate pyRate = Stats.of(py1);
+            // CPython holds its GIL across a PyDLL call as jgil holds its lock: the same ceilings apply.
+            boolean pyImpossible = Stats.impossible(pySpeed, jgil.ceiling(p));
             t.row(p.testCase().label(), mode, base == null ? "-" : base.rate().format(0, ""), pyRate.format(0, ""),
-                    jgil.speedup(p).format(2, "x"), pySpeed.format(2, "x"));
+                    jgil.speedup(p).format(2, "x") + (jgil.impossible(p) ? " IMPOSSIBLE" : ""),
+                    pySpeed.format(2, "x") + (pyImpossible ? " IMPOSSIBLE" : ""));
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("work_us", w);
             r.put("mode", mode);
@@ -227,6 +230,9 @@ final class CPythonCommand implements Callable<Integer> {
             r.put("cpython_speedup", Results.round(pySpeed.median(), 3));
             r.put("cpython_speedup_lo", Results.round(pySpeed.lo(), 3));
             r.put("cpython_speedup_hi", Results.round(pySpeed.hi(), 3));
+            r.put("ceiling", Results.round(jgil.ceiling(p), 3));
+            r.put("jgil_impossible", jgil.impossible(p));
+            r.put("cpython_impossible", pyImpossible);
             rows.add(r);
         }
         doc.put("spin", rows);

@@ -42,6 +42,21 @@ final class LabCommand implements Runnable {
                 : String.format(Locale.ROOT, "%.0f us", micros);
     }
 
+    /** The trials each experiment takes; an option of the experiments, not of {@link LabOptions}. */
+    static final class Trials {
+        @Option(names = "--trials", paramLabel = "N", defaultValue = "3",
+                description = "Independent trials of each measurement, reported as median [min-max] "
+                        + "(default: ${DEFAULT-VALUE}).")
+        int trials;
+
+        int get() {
+            if (trials < 1 || trials > 1000) {
+                throw new IllegalArgumentException("--trials must be from 1 to 1000, got " + trials);
+            }
+            return trials;
+        }
+    }
+
     /** Runs one experiment under {@code policy}, then puts back whatever policy was in force. */
     private static <T> T underPolicy(String policy, Callable<T> experiment) throws Exception {
         String previous = Gil.policy();
@@ -89,6 +104,9 @@ final class LabCommand implements Runnable {
         @Mixin
         LabOptions options;
 
+        @Mixin
+        Trials trialOption;
+
         @Spec
         CommandSpec spec;
 
@@ -97,7 +115,7 @@ final class LabCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             List<String> policies = options.policies(Gil.policies());
             java.time.Duration phase = options.duration(1.0);
-            int trials = options.trials();
+            int trials = trialOption.get();
             out.printf(Locale.ROOT, "Convoy: %d policies x 2 I/O kinds x %d trials, %.1f s phases (about %.0f s)...%n",
                     policies.size(), trials, phase.toMillis() / 1000.0,
                     trials * policies.size() * 5 * phase.toMillis() / 1000.0);
@@ -194,6 +212,9 @@ final class LabCommand implements Runnable {
         @Mixin
         LabOptions options;
 
+        @Mixin
+        Trials trialOption;
+
         @Option(names = "--threads", defaultValue = "4", description = "Threads (default: ${DEFAULT-VALUE}).")
         int threads;
 
@@ -213,7 +234,7 @@ final class LabCommand implements Runnable {
                         + "under none by itself; give one --policy other than none");
             }
             List<PlusEquals.Result> runs = new ArrayList<>();
-            for (int i = 0; i < options.trials(); i++) {
+            for (int i = 0; i < trialOption.get(); i++) {
                 runs.add(underPolicy(policies.get(0), () -> PlusEquals.run(threads, iterations)));
             }
             PlusEquals.Result r = runs.get(0);
@@ -279,6 +300,9 @@ final class LabCommand implements Runnable {
         @Mixin
         LabOptions options;
 
+        @Mixin
+        Trials trialOption;
+
         @Option(names = "--threads", defaultValue = "4", description = "Threads (default: ${DEFAULT-VALUE}).")
         int threads;
 
@@ -297,7 +321,7 @@ final class LabCommand implements Runnable {
                 long sections = 0;
                 int maxManaged = 0;
                 int maxNative = 0;
-                for (int i = 0; i < options.trials(); i++) { // a proof: every trial adds sections, the worst case counts
+                for (int i = 0; i < trialOption.get(); i++) { // a proof: every trial adds sections, the worst case counts
                     Serial.Result r = underPolicy(policy, () -> Serial.run(threads, duration));
                     sections += r.sections();
                     maxManaged = Math.max(maxManaged, r.maxManagedAtOnce());
@@ -307,7 +331,7 @@ final class LabCommand implements Runnable {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("policy", policy);
                 m.put("threads", threads);
-                m.put("trials", options.trials());
+                m.put("trials", trialOption.get());
                 m.put("sections", sections);
                 m.put("max_managed_at_once", maxManaged);
                 m.put("max_native_at_once", maxNative);
@@ -328,6 +352,9 @@ final class LabCommand implements Runnable {
         @Mixin
         LabOptions options;
 
+        @Mixin
+        Trials trialOption;
+
         @Spec
         CommandSpec spec;
 
@@ -341,7 +368,7 @@ final class LabCommand implements Runnable {
             List<Map<String, Object>> json = new ArrayList<>();
             Map<String, List<Inversion.Result>> byPolicy = new LinkedHashMap<>();
             policies.forEach(p -> byPolicy.put(p, new ArrayList<>()));
-            for (int i = 0; i < options.trials(); i++) {
+            for (int i = 0; i < trialOption.get(); i++) {
                 for (String policy : policies) {
                     byPolicy.get(policy).add(underPolicy(policy, () -> Inversion.run(duration)));
                 }
@@ -373,7 +400,7 @@ final class LabCommand implements Runnable {
             table.print(out);
             out.println("Two CPU-bound threads. A wake-up is a release that woke a waiter; 'found re-taken': the lock");
             out.println("was taken again before that waiter got in. Few handoffs per second mean one thread starves.");
-            out.println("Counts are summed over " + options.trials() + " trials; ratio and handoffs/s: median [min-max].");
+            out.println("Counts are summed over " + trialOption.get() + " trials; ratio and handoffs/s: median [min-max].");
             if (options.json != null) {
                 Json.write(options.json, json);
                 out.println("Wrote " + options.json);

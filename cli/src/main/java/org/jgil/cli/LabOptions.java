@@ -21,10 +21,6 @@ final class LabOptions {
     @Option(names = "--duration-s", paramLabel = "S", description = "Seconds per measured phase (default: per experiment).")
     Double durationSeconds;
 
-    @Option(names = "--trials", paramLabel = "N", defaultValue = "3",
-            description = "Independent trials of each measurement, reported as median [min-max] (default: ${DEFAULT-VALUE}).")
-    int trials;
-
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
@@ -48,14 +44,6 @@ final class LabOptions {
             }
         }
         return list;
-    }
-
-    /** The number of trials, checked. */
-    int trials() {
-        if (trials < 1 || trials > 1000) {
-            throw new IllegalArgumentException("--trials must be from 1 to 1000, got " + trials);
-        }
-        return trials;
     }
 
     Duration duration(double defaultSeconds) {
