@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jgil.kernels.Kernels;
 import org.jgil.kernels.Mode;
@@ -118,8 +119,16 @@ final class BenchCommand implements Callable<Integer> {
             tracer.write(trace);
             out.println("Wrote " + trace + " (open in https://ui.perfetto.dev or chrome://tracing; works offline)");
         }
+        List<org.jgil.SiteStats> sites = org.jgil.Gil.siteStats();
+        if (!sites.isEmpty()) {
+            printSites(sites, out);
+        }
         if (json != null) {
-            results.writeJson(json);
+            Map<String, Object> doc = results.toJson();
+            if (!sites.isEmpty()) {
+                doc.put("native_sites", sites);
+            }
+            Json.write(json, doc);
             out.println("Wrote " + json);
         }
         if (csv != null) {
@@ -161,6 +170,24 @@ final class BenchCommand implements Callable<Integer> {
         out.println("GIL load: the share of each thread's time spent holding the lock, released, and waiting for it "
                 + "at a checkpoint (a released call's wait to come back counts as released; 'waited' above is the "
                 + "lock's own count of all waits).");
+        t.print(out);
+    }
+
+    /**
+     * Per native call site (with {@code -Djgil.stats=true}): how long its released sections ran and
+     * how long it waited to take the lock back. A native method missing here never released the lock.
+     */
+    static void printSites(List<org.jgil.SiteStats> sites, PrintWriter out) {
+        TextTable t = new TextTable("native call site", "calls (est.)", "released us/call", "waiting back us/call",
+                "waiting share");
+        for (org.jgil.SiteStats s : sites) {
+            double total = s.meanReleasedNanos() + s.meanReacquireNanos();
+            t.row(s.site(), s.estimatedCalls(), Results.format(s.meanReleasedNanos() / 1000, 2),
+                    Results.format(s.meanReacquireNanos() / 1000, 2),
+                    Tracer.percent(total <= 0 ? Double.NaN : s.meanReacquireNanos() / total));
+        }
+        out.println("Native call sites that released the lock during the run (sampled, -Djgil.stats=true); a native"
+                + " method that is not listed held the lock throughout:");
         t.print(out);
     }
 

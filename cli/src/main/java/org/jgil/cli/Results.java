@@ -200,8 +200,12 @@ final class Results {
         t.print(out);
         if (!points.isEmpty()) {
             Stats.Estimate r = points.get(0).rate();
-            out.printf(Locale.ROOT, "Medians of %d trials; calls/s interval: %.1f%% distribution-free for the median; "
-                    + "speed-up: 95%% bootstrap.%n", r.n(), 100 * r.confidence());
+            if (r.n() < 2) {
+                out.println("One trial per point: no interval (give --trials 3 or more).");
+            } else {
+                out.printf(Locale.ROOT, "Medians of %d trials; calls/s interval: %.1f%% distribution-free for the median;"
+                        + " speed-up: 95%% bootstrap.%n", r.n(), 100 * r.confidence());
+            }
         }
         List<Point> bad = impossiblePoints();
         if (!bad.isEmpty()) {
