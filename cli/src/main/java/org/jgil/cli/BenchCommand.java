@@ -64,7 +64,8 @@ final class BenchCommand implements Callable<Integer> {
     double durationSeconds;
 
     @Option(names = "--warmup-s", paramLabel = "S", defaultValue = "2",
-            description = "Longest warm-up per trial; it ends as soon as the rate is steady (default: ${DEFAULT-VALUE}).")
+            description = "Longest warm-up per trial; it ends as soon as the rate is steady "
+                    + "(default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for the kernels' inputs (default: ${DEFAULT-VALUE}).")

@@ -256,10 +256,11 @@ final class CPythonCommand implements Callable<Integer> {
         doc.put("plus_equals", peJson);
         Convoy.IoResult io = convoy.io().get(0);
         JsonNode pc = py.path("convoy");
-        lines.add(String.format(Locale.ROOT, "Convoy, a 100 us sleep beside a CPU-bound thread, p50 / p99: jgil (cpython "
-                + "policy) %.0f / %.0f us (alone %.0f / %.0f); CPython %.0f / %.0f us (alone %.0f / %.0f).",
+        lines.add(String.format(Locale.ROOT, "Convoy, a 100 us sleep beside a CPU-bound thread, p50 / p99: jgil "
+                + "(cpython policy) %.0f / %.0f us (alone %.0f / %.0f); CPython %.0f / %.0f us (alone %.0f / %.0f).",
                 io.ioWithCpuMicros().p50(), io.ioWithCpuMicros().p99(), io.ioAloneMicros().p50(),
-                io.ioAloneMicros().p99(), pc.path("beside_cpu_p50_us").asDouble(), pc.path("beside_cpu_p99_us").asDouble(),
+                io.ioAloneMicros().p99(), pc.path("beside_cpu_p50_us").asDouble(),
+                pc.path("beside_cpu_p99_us").asDouble(),
                 pc.path("alone_p50_us").asDouble(), pc.path("alone_p99_us").asDouble()));
         Map<String, Object> cj = new LinkedHashMap<>();
         cj.put("jgil_beside_cpu_p50_us", Results.round(io.ioWithCpuMicros().p50(), 1));

@@ -34,7 +34,8 @@ final class CrossoverCommand implements Callable<Integer> {
     GlobalOptions global;
 
     @Option(names = "--kernel", paramLabel = "K", defaultValue = "spin",
-            description = "Kernel family (default: ${DEFAULT-VALUE}); spin and sleep are sized in us, the others in elements.")
+            description = "Kernel family (default: ${DEFAULT-VALUE}); spin and sleep are sized in us, the others "
+                    + "in elements.")
     String kernel;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: the cores).")

@@ -43,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
     double durationSeconds;
 
     @Option(names = "--warmup-s", paramLabel = "S", defaultValue = "0.3",
-            description = "Longest warm-up per trial; it ends as soon as the rate is steady (default: ${DEFAULT-VALUE}).")
+            description = "Longest warm-up per trial; it ends as soon as the rate is steady "
+                    + "(default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
     @Option(names = "--threads", paramLabel = "N,N,..", description = "Thread counts (default: 1 to 2x the cores).")
@@ -53,8 +54,9 @@ final class DemoCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--cpython", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Also run spin 50 us held/released, += and the convoy under CPython's GIL for the report's side-by-side"
-                    + " column, where python3 exists (default: on; --no-cpython to skip; off with --quick).")
+            description = "Also run spin 50 us held/released, += and the convoy under CPython's GIL for the report's"
+                    + " side-by-side column, where python3 exists (default: on; --no-cpython to skip; off with"
+                    + " --quick).")
     boolean cpython;
 
     @Spec

@@ -65,7 +65,8 @@ final class Grid {
         }
         int points = pc.size();
         long steps = (long) points * plan.trials();
-        log.printf(Locale.ROOT, "Running %d points (%d cases x %d modes x %d thread counts) x %d trials, about %.0f s...%n",
+        log.printf(Locale.ROOT,
+                "Running %d points (%d cases x %d modes x %d thread counts) x %d trials, about %.0f s...%n",
                 points, cases.size(), modes.size(), threads.size(), plan.trials(), steps * plan.secondsPerTrial());
         log.flush();
         List<List<Trial>> trials = new ArrayList<>();
@@ -76,7 +77,7 @@ final class Grid {
             for (int trial = 0; trial < plan.trials(); trial++) {
                 boolean last = trial == plan.trials() - 1;
                 for (int i = 0; i < points; i++) {
-                    String what = pc.get(i).label() + " " + pm.get(i).name().toLowerCase(Locale.ROOT) + " x" + pt.get(i);
+                    String what = pc.get(i).label() + " " + BenchCommand.lower(pm.get(i)) + " x" + pt.get(i);
                     progress.running(what + " (trial " + (trial + 1) + ")");
                     Tracer.Point trace = last && plan.tracer() != null ? plan.tracer().point(what, pm.get(i)) : null;
                     trials.get(i).add(PointRunner.run(pc.get(i), pm.get(i), pt.get(i), plan.warmup(), plan.duration(),

@@ -25,10 +25,12 @@ final class HtmlReport {
         StringBuilder h = new StringBuilder();
         h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>jgil report</title>\n")
                 .append("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
-                .append("table{border-collapse:collapse;font-size:12px}td,th{padding:3px 6px;border-bottom:1px solid #ddd;")
+                .append("table{border-collapse:collapse;font-size:12px}")
+                .append("td,th{padding:3px 6px;border-bottom:1px solid #ddd;")
                 .append("text-align:right}td:first-child,th:first-child{text-align:left}img{max-width:49%}")
                 .append("tr.bad td{background:#fdd}pre{background:#f6f6f6;padding:1em;overflow-x:auto}")
-                .append(".key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px}</style></head><body>\n")
+                .append(".key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px}")
+                .append("</style></head><body>\n")
                 .append("<h1>jgil: held vs released vs Java</h1>\n");
         h.append("<p>Machine: ").append(escape(MachineInfo.describe().toString())).append("</p>\n");
         h.append("<pre>");

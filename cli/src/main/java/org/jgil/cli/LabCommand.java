@@ -197,7 +197,8 @@ final class LabCommand implements Runnable {
                 target.put("io_with_cpu_us", percentiles(io.stream().map(Convoy.IoResult::ioWithCpuMicros).toList()));
                 target.put("reacquire_wait_us",
                         percentiles(io.stream().map(Convoy.IoResult::reacquireWaitMicros).toList()));
-                target.put("io_ops_per_s", Math.round(median(io.stream().map(Convoy.IoResult::ioOpsPerSecond).toList())));
+                target.put("io_ops_per_s",
+                        Math.round(median(io.stream().map(Convoy.IoResult::ioOpsPerSecond).toList())));
                 target.put("cpu_throughput_ratio", Math.round(median(io.stream()
                         .map(Convoy.IoResult::cpuThroughputRatio).toList()) * 1000) / 1000.0);
             }
@@ -248,10 +249,10 @@ final class LabCommand implements Runnable {
                             pct(b.median(), r.expected()))
                     .row("(c) no lock (policy none)", count(r.expected(), c), range(c), pct(c.median(), r.expected()))
                     .print(out);
-            out.printf(Locale.ROOT, "Expected %,d (%d threads x %,d); medians of %d trials. The GIL makes (a) exact only"
-                    + " because no switch can happen between the read and the write; once one can (b), updates are lost"
-                    + " as with no lock at all (c). Guard read-modify-writes yourself: an atomic, or a lock of your"
-                    + " own.%n", r.expected(), r.threads(), r.iterations(), runs.size());
+            out.printf(Locale.ROOT, "Expected %,d (%d threads x %,d); medians of %d trials. The GIL makes (a) exact"
+                    + " only because no switch can happen between the read and the write; once one can (b), updates"
+                    + " are lost as with no lock at all (c). Guard read-modify-writes yourself: an atomic, or a lock"
+                    + " of your own.%n", r.expected(), r.threads(), r.iterations(), runs.size());
             if (options.json != null) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("policy", r.policy());
@@ -286,7 +287,8 @@ final class LabCommand implements Runnable {
 
         private static String range(Stats.Estimate e) {
             String m = String.format(Locale.ROOT, "%,d", Math.round(e.median()));
-            return e.n() < 2 ? m : String.format(Locale.ROOT, "%s [%,d-%,d]", m, Math.round(e.min()), Math.round(e.max()));
+            return e.n() < 2 ? m
+                    : String.format(Locale.ROOT, "%s [%,d-%,d]", m, Math.round(e.min()), Math.round(e.max()));
         }
 
         private static String pct(double part, long whole) {
@@ -321,7 +323,8 @@ final class LabCommand implements Runnable {
                 long sections = 0;
                 int maxManaged = 0;
                 int maxNative = 0;
-                for (int i = 0; i < trialOption.get(); i++) { // a proof: every trial adds sections, the worst case counts
+                // A proof: every trial adds sections, and the worst case counts.
+                for (int i = 0; i < trialOption.get(); i++) {
                     Serial.Result r = underPolicy(policy, () -> Serial.run(threads, duration));
                     sections += r.sections();
                     maxManaged = Math.max(maxManaged, r.maxManagedAtOnce());
@@ -381,7 +384,8 @@ final class LabCommand implements Runnable {
                 table.row(e.getKey(), runs.stream().mapToLong(Inversion.Result::wakeups).sum(),
                         runs.stream().mapToLong(Inversion.Result::wakeupsFoundTaken).sum(),
                         String.format(Locale.ROOT, "%.1f%% [%.1f-%.1f]", ratio.median(), ratio.min(), ratio.max()),
-                        String.format(Locale.ROOT, "%.0f [%.0f-%.0f]", handoffs.median(), handoffs.min(), handoffs.max()),
+                        String.format(Locale.ROOT, "%.0f [%.0f-%.0f]", handoffs.median(), handoffs.min(),
+                                handoffs.max()),
                         runs.stream().mapToLong(Inversion.Result::forcedSwitches).sum());
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("policy", e.getKey());
@@ -400,7 +404,8 @@ final class LabCommand implements Runnable {
             table.print(out);
             out.println("Two CPU-bound threads. A wake-up is a release that woke a waiter; 'found re-taken': the lock");
             out.println("was taken again before that waiter got in. Few handoffs per second mean one thread starves.");
-            out.println("Counts are summed over " + trialOption.get() + " trials; ratio and handoffs/s: median [min-max].");
+            out.println("Counts are summed over " + trialOption.get()
+                    + " trials; ratio and handoffs/s: median [min-max].");
             if (options.json != null) {
                 Json.write(options.json, json);
                 out.println("Wrote " + options.json);

@@ -49,7 +49,8 @@ final class MethodKernel implements Kernel {
     static MethodKernel of(String spec, String args, String classpath) {
         int hash = spec.indexOf('#');
         if (hash <= 0 || hash == spec.length() - 1) {
-            throw new IllegalArgumentException("--method takes Class#method, e.g. com.acme.Foo#bar, got '" + spec + "'");
+            throw new IllegalArgumentException("--method takes Class#method, e.g. com.acme.Foo#bar, got '"
+                    + spec + "'");
         }
         String className = spec.substring(0, hash);
         String methodName = spec.substring(hash + 1);

@@ -203,8 +203,8 @@ final class Results {
             if (r.n() < 2) {
                 out.println("One trial per point: no interval (give --trials 3 or more).");
             } else {
-                out.printf(Locale.ROOT, "Medians of %d trials; calls/s interval: %.1f%% distribution-free for the median;"
-                        + " speed-up: 95%% bootstrap.%n", r.n(), 100 * r.confidence());
+                out.printf(Locale.ROOT, "Medians of %d trials; calls/s interval: %.1f%% distribution-free for the"
+                        + " median; speed-up: 95%% bootstrap.%n", r.n(), 100 * r.confidence());
             }
         }
         List<Point> bad = impossiblePoints();
@@ -246,7 +246,8 @@ final class Results {
                     format(p.perCall(Trial.LockCounts::wakeupsFoundTaken), 3),
                     format(p.perCall(Trial.LockCounts::forcedSwitches), 4));
         }
-        out.println("Breakdown of a contended call (us per call, each thread's view; counts from the lock's scheduler):");
+        out.println("Breakdown of a contended call (us per call, each thread's view; counts from the lock's "
+                + "scheduler):");
         t.print(out);
     }
 

@@ -87,7 +87,8 @@ final class Timeline {
         return s.append("</svg>\n").toString();
     }
 
-    private static void rect(StringBuilder s, int left, int y, double scale, long from, long to, String color, int lane) {
+    private static void rect(StringBuilder s, int left, int y, double scale, long from, long to, String color,
+                             int lane) {
         if (from >= WINDOW_NANOS || to <= 0) {
             return;
         }

@@ -40,8 +40,8 @@ class CommandLineTest {
         JsonNode results = doc.get("results");
         assertEquals(4, results.size());
         for (JsonNode r : results) {
-            for (String field : new String[] {"kernel", "mode", "threads", "calls", "wall_s", "speedup", "gflops", "work_us",
-                "speedup_lo", "speedup_hi", "calls_per_s_lo", "calls_per_s_hi", "ceiling", "impossible"}) {
+            for (String field : new String[] {"kernel", "mode", "threads", "calls", "wall_s", "speedup", "gflops",
+                "work_us", "speedup_lo", "speedup_hi", "calls_per_s_lo", "calls_per_s_hi", "ceiling", "impossible"}) {
                 assertTrue(r.has(field), "missing " + field + " in " + r);
             }
             assertEquals("spin", r.get("kernel").asText());
@@ -63,7 +63,8 @@ class CommandLineTest {
     void gemmReportsGflops() throws Exception {
         Path json = dir.resolve("g.json");
         assertEquals(0, run("bench", "--kernel", "gemm", "--size", "64", "--threads", "1", "--mode", "released",
-                "--trials", "1", "--duration-s", "0.05", "--warmup-s", "0.02", "--json", json.toString()), err.toString());
+                "--trials", "1", "--duration-s", "0.05", "--warmup-s", "0.02", "--json", json.toString()),
+                err.toString());
         JsonNode r = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
         assertTrue(r.get("gflops").asDouble() > 0, r.toString());
     }
@@ -143,8 +144,9 @@ class CommandLineTest {
     @Test
     void benchTracesEachThreadAndBreaksTheCallDown() throws Exception {
         Path trace = dir.resolve("t.json");
-        assertEquals(0, run("bench", "--kernel", "spin", "--work-us", "20", "--threads", "1,2", "--mode", "held,released",
-                "--trials", "1", "--duration-s", "0.03", "--warmup-s", "0.02", "--trace", trace.toString(),
+        assertEquals(0, run("bench", "--kernel", "spin", "--work-us", "20", "--threads", "1,2",
+                "--mode", "held,released", "--trials", "1", "--duration-s", "0.03", "--warmup-s", "0.02",
+                "--trace", trace.toString(),
                 "--breakdown"), err.toString());
         JsonNode doc = Json.MAPPER.readTree(trace.toFile());
         java.util.Set<String> seen = new java.util.TreeSet<>();
@@ -166,15 +168,17 @@ class CommandLineTest {
         assertEquals(0, run("harness", "--threads", "1", "--mode", "held", "--trials", "2", "--duration-s", "0.02",
                 "--warmup-s", "0.02", "--json", json.toString()), err.toString());
         JsonNode r = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
-        assertTrue(r.get("bare_ns_per_call").asDouble() > 0 && r.get("harness_ns_per_call").asDouble() > 0, r.toString());
+        assertTrue(r.get("bare_ns_per_call").asDouble() > 0 && r.get("harness_ns_per_call").asDouble() > 0,
+                r.toString());
         assertTrue(r.has("harness_cost_ns_lo") && r.has("harness_cost_ns_hi"), r.toString());
     }
 
     @Test
     void crossoverSweepsAndSaysWhatItFound() throws Exception {
         Path json = dir.resolve("c.json");
-        assertEquals(0, run("crossover", "--kernel", "spin", "--threads", "2", "--from", "1", "--to", "2", "--refine", "0",
-                "--trials", "1", "--duration-s", "0.02", "--warmup-s", "0.02", "--json", json.toString()), err.toString());
+        assertEquals(0, run("crossover", "--kernel", "spin", "--threads", "2", "--from", "1", "--to", "2",
+                "--refine", "0", "--trials", "1", "--duration-s", "0.02", "--warmup-s", "0.02",
+                "--json", json.toString()), err.toString());
         JsonNode doc = Json.MAPPER.readTree(json.toFile());
         assertEquals(2, doc.get("sweep").size());
         assertTrue(doc.get("sweep").get(0).get("work_us").asDouble() > 0);

@@ -30,7 +30,8 @@ class CrossoverTest {
     @Test
     void saysWhenTheRangeMissedTheCrossing() {
         assertTrue(CrossoverCommand.find(List.of(step(1, 1.5, 1.4, 1.6))).note().contains("--from"));
-        CrossoverCommand.Crossover never = CrossoverCommand.find(List.of(step(1, 0.5, 0.4, 0.6), step(2, 0.8, 0.7, 0.9)));
+        CrossoverCommand.Crossover never =
+                CrossoverCommand.find(List.of(step(1, 0.5, 0.4, 0.6), step(2, 0.8, 0.7, 0.9)));
         assertTrue(Double.isNaN(never.micros()));
         assertTrue(never.note().contains("--to"));
     }

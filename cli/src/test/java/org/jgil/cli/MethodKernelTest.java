@@ -30,9 +30,13 @@ class MethodKernelTest {
         return cli.execute(args);
     }
 
+    private static Workload prepare(String method, String args) {
+        return MethodKernel.of(method, args, null).prepare(Workload.Params.defaults());
+    }
+
     @Test
     void heldKeepsTheLockAndReleasedGivesItUp() {
-        Workload w = MethodKernel.of("org.jgil.cli.UserMethods#heldLock", null, null).prepare(Workload.Params.defaults());
+        Workload w = prepare("org.jgil.cli.UserMethods#heldLock", null);
         Gil.run(() -> {
             assertEquals(1.0, w.run(Mode.HELD));
             assertEquals(0.0, w.run(Mode.RELEASED));
@@ -43,7 +47,7 @@ class MethodKernelTest {
 
     @Test
     void argumentsAreConvertedAndTheResultIsTheChecksum() {
-        Workload w = MethodKernel.of("org.jgil.cli.UserMethods#mix", "7, 100", null).prepare(Workload.Params.defaults());
+        Workload w = prepare("org.jgil.cli.UserMethods#mix", "7, 100");
         double expected = UserMethods.mix(7, 100);
         assertEquals(expected, Gil.call(() -> w.run(Mode.HELD)));
         assertEquals(expected, Gil.call(() -> w.run(Mode.RELEASED)));
@@ -65,14 +69,16 @@ class MethodKernelTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MethodKernel.of("com.acme.Nope#bar", null, null))
                 .getMessage().contains("--classpath"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> MethodKernel.of("org.jgil.cli.UserMethods#mix", "7,x", null)).getMessage().contains("'x' is not a int"));
+                () -> MethodKernel.of("org.jgil.cli.UserMethods#mix", "7,x", null)).getMessage()
+                .contains("'x' is not a int"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> MethodKernel.of("org.jgil.cli.UserMethods#notStatic", "", null)).getMessage().contains("not static"));
+                () -> MethodKernel.of("org.jgil.cli.UserMethods#notStatic", "", null)).getMessage()
+                .contains("not static"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> MethodKernel.of("org.jgil.cli.UserMethods#mix", "1", null)).getMessage().contains("taking 1"));
         assertThrows(IllegalArgumentException.class,
                 () -> MethodKernel.of("org.jgil.cli.UserMethods#mix", "1,2", dir.resolve("missing.jar").toString()));
-        Workload fails = MethodKernel.of("org.jgil.cli.UserMethods#fails", null, null).prepare(Workload.Params.defaults());
+        Workload fails = prepare("org.jgil.cli.UserMethods#fails", null);
         assertEquals("the user's bug", assertThrows(IllegalStateException.class,
                 () -> Gil.run(() -> fails.run(Mode.RELEASED))).getMessage());
     }
@@ -81,7 +87,8 @@ class MethodKernelTest {
     void benchMeasuresTheMethodHeldAndReleased() throws Exception {
         Path json = dir.resolve("m.json");
         assertEquals(0, run("bench", "--method", "org.jgil.cli.UserMethods#mix", "--args", "3,2000", "--threads", "1,2",
-                "--trials", "2", "--duration-s", "0.03", "--warmup-s", "0.03", "--json", json.toString()), err.toString());
+                "--trials", "2", "--duration-s", "0.03", "--warmup-s", "0.03", "--json", json.toString()),
+                err.toString());
         JsonNode results = Json.MAPPER.readTree(json.toFile()).get("results");
         assertEquals(4, results.size());
         assertEquals("held", results.get(0).get("mode").asText());
