@@ -89,11 +89,12 @@ final class Charts {
             List<double[]> bars = new ArrayList<>();
             for (Point p : results.points()) {
                 Stats.Estimate e = value.apply(p);
-                if (p.testCase().equals(c) && p.mode() == mode && !Double.isNaN(e.median())) {
+                if (p.testCase().equals(c) && p.mode() == mode && Double.isFinite(e.median())) {
                     xs.add(p.threads() + dodge);
                     ys.add(e.median());
                     allThreads.add(p.threads());
-                    if (e.n() > 1 && e.hi() > e.lo()) {
+                    // An unbounded interval (a trial with no call at all) cannot be drawn: the table says so.
+                    if (e.n() > 1 && e.hi() > e.lo() && Double.isFinite(e.lo()) && Double.isFinite(e.hi())) {
                         bars.add(new double[] {p.threads() + dodge, e.lo(), e.hi()});
                     }
                 }

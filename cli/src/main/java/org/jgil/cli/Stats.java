@@ -39,8 +39,12 @@ final class Stats {
             if (Double.isNaN(median)) {
                 return "-";
             }
-            String m = Results.format(median, decimals) + unit;
-            return n < 2 ? m : m + " [" + Results.format(lo, decimals) + "-" + Results.format(hi, decimals) + "]";
+            String m = bound(median, decimals) + unit;
+            return n < 2 ? m : m + " [" + bound(lo, decimals) + "-" + bound(hi, decimals) + "]";
+        }
+
+        private static String bound(double v, int decimals) {
+            return Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : Results.format(v, decimals);
         }
 
         /** Half the interval's width relative to the median: the precision of this estimate. */
@@ -129,6 +133,9 @@ final class Stats {
         double point = f.applyAsDouble(median(a), median(b));
         double[] corners = {f.applyAsDouble(a[0], b[0]), f.applyAsDouble(a[0], b[b.length - 1]),
             f.applyAsDouble(a[a.length - 1], b[0]), f.applyAsDouble(a[a.length - 1], b[b.length - 1])};
+        for (int i = 0; i < corners.length; i++) {
+            corners[i] = Double.isNaN(corners[i]) ? Double.POSITIVE_INFINITY : corners[i];
+        }
         Arrays.sort(corners);
         double min = corners[0];
         double max = corners[3];
@@ -143,7 +150,8 @@ final class Stats {
         for (int i = 0; i < values.length; i++) {
             resample(a, ra, random);
             resample(b, rb, random);
-            values[i] = f.applyAsDouble(median(ra), median(rb));
+            double v = f.applyAsDouble(median(ra), median(rb));
+            values[i] = Double.isNaN(v) ? Double.POSITIVE_INFINITY : v; // 0/0: no bound at all
         }
         Arrays.sort(values);
         double alpha = (1 - TARGET_CONFIDENCE) / 2;

@@ -72,6 +72,16 @@ class StatsTest {
     }
 
     @Test
+    void aTrialWithNoCallsLeavesTheRatioUnboundedNotUndefined() {
+        // A tenth of the resamples draw a zero median on both sides: 0/0.
+        Stats.Estimate r = Stats.ratio(new double[] {0, 0, 10, 10, 10}, new double[] {0, 0, 5, 5, 5});
+        assertEquals(2, r.median());
+        assertFalse(Double.isNaN(r.hi()) || Double.isNaN(r.max()), r.toString());
+        assertEquals(Double.POSITIVE_INFINITY, r.hi());
+        assertTrue(r.format(2, "x").endsWith("-inf]"), r.format(2, "x"));
+    }
+
+    @Test
     void steadyNeedsTheLastWindowsWithinTolerance() {
         assertFalse(Stats.steady(new double[] {100, 150}, 3, 0.05));
         assertFalse(Stats.steady(new double[] {50, 100, 120, 100}, 3, 0.05));
