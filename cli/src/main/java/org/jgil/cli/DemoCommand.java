@@ -103,6 +103,7 @@ final class DemoCommand implements Callable<Integer> {
                 quick ? 0.02 : 0.1);
         timeline.write(out.resolve("trace.json"));
         List<String> side = null;
+        boolean wroteCpython = false;
         if (cpython && !quick) {
             int n = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
             CPythonCommand.Comparison c = CPythonCommand.run(new CPythonCommand.Settings("python3", List.of(50), n,
@@ -112,12 +113,14 @@ final class DemoCommand implements Callable<Integer> {
             side.forEach(log::println);
             if (!c.skipped()) {
                 Json.write(out.resolve("cpython.json"), c.json());
+                wroteCpython = true;
             }
         }
         HtmlReport.write(out.resolve("index.html"), results, charts, summary, timeline, side);
         log.println();
         log.println("Report: " + out.resolve("index.html").toAbsolutePath()
-                + " (also results.json, results.csv, speedup-*.png, throughput-*.png, trace.json)");
+                + " (also results.json, results.csv, speedup-*.png, throughput-*.png, trace.json"
+                + (wroteCpython ? ", cpython.json)" : ")"));
         log.flush();
         boolean lockHeld = !"none".equals(Gil.policy());
         return lockHeld && results.maxManagedAtOnce() > 1 ? 1 : 0;
