@@ -62,11 +62,12 @@ final class Timeline {
             s.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\" font-weight=\"bold\">%s</text>%n",
                     y + lane - 4, HtmlReport.escape(p.label)));
             y += lane;
-            long origin = Long.MAX_VALUE;
+            // From the moment every thread has made its first call, so that no lane starts empty.
+            long origin = Long.MIN_VALUE;
             for (int t = 0; t < p.threads(); t++) {
                 long[] times = p.buffer(t).times();
                 if (times.length > 0) {
-                    origin = Math.min(origin, times[0]);
+                    origin = Math.max(origin, times[0]);
                 }
             }
             String state = Tracer.callState(p.mode);
