@@ -89,7 +89,7 @@ final class HarnessCommand implements Callable<Integer> {
         table.print(out);
         out.println("ns/call: each thread's time per call (threads x window / calls), median [interval] of the trials;"
                 + " the cost is the difference with a 95% bootstrap interval. Under the harness a call pays a fenced"
-                + " store and a load for the overlap proof and two plain stores to its own slot; no atomic"
+                + " store and a load for the overlap proof and three plain stores to its own slot; no atomic"
                 + " read-modify-write, no line shared with another thread except the one that moves with the lock.");
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
