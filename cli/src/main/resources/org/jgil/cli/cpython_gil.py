@@ -201,11 +201,17 @@ def main():
             doc["kernel"] = source
             held = bind(ctypes.PyDLL(path))
             released = bind(ctypes.CDLL(path))
-            rate = iterations_per_us(held)
+            calibrated = getattr(ctypes.CDLL(path), "jgil_k_spin_iterations", None)
+            if calibrated is not None:  # libjgil's own calibration: the very iteration counts jgil runs
+                calibrated.argtypes = [ctypes.c_int64]
+                calibrated.restype = ctypes.c_int64
+                rate = calibrated(1000) / 1000.0
+            else:
+                rate = iterations_per_us(held)
             doc["iterations_per_us"] = rate
             points = []
             for w in [int(x) for x in a.work_us.split(",")]:
-                iterations = max(1, int(round(w * rate)))
+                iterations = calibrated(w) if calibrated is not None else max(1, int(round(w * rate)))
                 for mode, fn in (("held", held), ("released", released)):
                     for t in sorted({1, a.threads}):
                         rates = [trial(fn, iterations, t, a.duration, a.warmup) for _ in range(a.trials)]
