@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-measures every figure quoted in docs/performance.md and docs/lab.md into docs/figures/.
-# Run it on a quiet machine (nothing else busy): about 9 minutes on 2 cores.
+# Run it on a quiet machine (nothing else busy): about 30 minutes on 2 cores (every point in trials).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/figures
@@ -29,5 +29,13 @@ done
 ./jgil lab plus-equals --json "$out/plus-equals.json" | tee "$out/plus-equals.txt"
 ./jgil lab serial --json "$out/serial.json" | tee "$out/serial.txt"
 ./jgil lab inversion --json "$out/inversion.json" | tee "$out/inversion.txt"
+./jgil harness --json "$out/harness.json" | tee "$out/harness.txt"
+./jgil bench --kernel dot --size 1000 --threads 1,2 --mode held,released,auto --breakdown \
+    --trace "$out/trace-dot-1000.json" --json "$out/bench-dot-1000-breakdown.json" | tee "$out/breakdown-dot-1000.txt"
+./jgil bench --kernel sum --size 64 --threads 1,2 --mode held,released --breakdown \
+    --json "$out/bench-sum-64-breakdown.json" | tee "$out/breakdown-sum-64.txt"
+./jgil crossover --kernel spin --threads 2 --json "$out/crossover-spin.json" | tee "$out/crossover-spin.txt"
+./jgil crossover --kernel sum --threads 2 --json "$out/crossover-sum.json" | tee "$out/crossover-sum.txt"
+./jgil cpython --json "$out/cpython.json" | tee "$out/cpython.txt"
 ./jgil demo -o "$out/demo" | tee "$out/demo-full.txt"
 uptime | tee "$out/load-after.txt"

@@ -1,5 +1,7 @@
 package org.jgil.cli;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -7,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.jgil.kernels.Mode;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -15,48 +18,106 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Speed-up against threads, one line per mode, with the ideal line for this machine's cores. */
+/**
+ * Charts of a run, one line per mode, each point the median of its trials with its interval drawn as
+ * an error bar: speed-up against threads (with the physical ceiling), and absolute throughput.
+ */
 final class Charts {
+    private static final Color[] MODE_COLORS = {
+        new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd)};
+
     private Charts() {}
 
+    static Color color(Mode mode) {
+        return MODE_COLORS[mode.ordinal() % MODE_COLORS.length];
+    }
+
     static void speedupChart(Results results, Case c, Path png) {
-        XYChart chart = new XYChartBuilder().width(720).height(440)
-                .title("Speed-up vs threads: " + c.label())
-                .xAxisTitle("threads").yAxisTitle("speed-up (vs 1 thread, same mode)").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-        chart.getStyler().setYAxisMin(0.0);
+        XYChart chart = chart("Speed-up vs threads: " + c.label(), "speed-up (vs 1 thread, same mode)");
         chart.getStyler().setDecimalPattern("#0.0");
-        chart.getStyler().setXAxisDecimalPattern("#");
-        TreeSet<Integer> allThreads = new TreeSet<>();
-        for (Mode mode : Mode.values()) {
-            List<Integer> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            for (Point p : results.points()) {
-                if (p.testCase().equals(c) && p.mode() == mode && !Double.isNaN(results.speedup(p))) {
-                    xs.add(p.threads());
-                    ys.add(results.speedup(p));
-                    allThreads.add(p.threads());
-                }
-            }
-            if (!xs.isEmpty()) {
-                XYSeries s = chart.addSeries(mode.name().toLowerCase(Locale.ROOT), xs, ys);
-                s.setMarker(SeriesMarkers.CIRCLE);
-            }
-        }
+        TreeSet<Integer> allThreads = lines(chart, results, c, results::speedup);
         if (allThreads.isEmpty()) {
             return;
         }
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = results.cores();
         List<Integer> xs = new ArrayList<>(allThreads);
         List<Double> ideal = new ArrayList<>();
         for (int t : xs) {
-            ideal.add((double) Math.min(t, cores));
+            ideal.add(c.cpuBound() ? Math.min(t, cores) : (double) t);
         }
-        XYSeries s = chart.addSeries("ideal for CPU work (" + cores + " cores)", xs, ideal);
+        XYSeries s = chart.addSeries(c.cpuBound() ? "ceiling for released CPU work (" + cores + " cores)"
+                : "ceiling for released calls (threads)", xs, ideal);
         s.setLineStyle(SeriesLines.DASH_DASH);
         s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(java.awt.Color.GRAY);
+        s.setLineColor(Color.GRAY);
+        List<Double> one = new ArrayList<>();
+        xs.forEach(t -> one.add(1.0));
+        XYSeries held = chart.addSeries("ceiling for held calls (1x)", xs, one);
+        held.setLineStyle(SeriesLines.DOT_DOT);
+        held.setMarker(SeriesMarkers.NONE);
+        held.setLineColor(Color.LIGHT_GRAY);
         save(chart, png);
+    }
+
+    /** Calls per second, all threads together: what the speed-up is a ratio of. */
+    static void throughputChart(Results results, Case c, Path png) {
+        XYChart chart = chart("Throughput vs threads: " + c.label(), "calls per second, all threads");
+        chart.getStyler().setDecimalPattern("#,##0");
+        if (!lines(chart, results, c, Point::rate).isEmpty()) {
+            save(chart, png);
+        }
+    }
+
+    private static XYChart chart(String title, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(720).height(440).title(title)
+                .xAxisTitle("threads").yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setXAxisDecimalPattern("#.#");
+        return chart;
+    }
+
+    /** One line per mode through the medians, and each point's interval as a vertical bar. */
+    private static TreeSet<Integer> lines(XYChart chart, Results results, Case c,
+                                          Function<Point, Stats.Estimate> value) {
+        TreeSet<Integer> allThreads = new TreeSet<>();
+        for (Mode mode : Mode.values()) {
+            // Each mode a little to the side of the thread count, so that the error bars do not overlap.
+            double dodge = (mode.ordinal() - (Mode.values().length - 1) / 2.0) * 0.04;
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            List<double[]> bars = new ArrayList<>();
+            for (Point p : results.points()) {
+                Stats.Estimate e = value.apply(p);
+                if (p.testCase().equals(c) && p.mode() == mode && Double.isFinite(e.median())) {
+                    xs.add(p.threads() + dodge);
+                    ys.add(e.median());
+                    allThreads.add(p.threads());
+                    // An unbounded interval (a trial with no call at all) cannot be drawn: the table says so.
+                    if (e.n() > 1 && e.hi() > e.lo() && Double.isFinite(e.lo()) && Double.isFinite(e.hi())) {
+                        bars.add(new double[] {p.threads() + dodge, e.lo(), e.hi()});
+                    }
+                }
+            }
+            if (xs.isEmpty()) {
+                continue;
+            }
+            String name = mode.name().toLowerCase(Locale.ROOT);
+            XYSeries s = chart.addSeries(name, xs, ys);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(color(mode));
+            s.setMarkerColor(color(mode));
+            for (int i = 0; i < bars.size(); i++) {
+                double[] b = bars.get(i);
+                XYSeries bar = chart.addSeries(name + " interval " + i, new double[] {b[0], b[0]},
+                        new double[] {b[1], b[2]});
+                bar.setMarker(SeriesMarkers.NONE);
+                bar.setLineColor(color(mode));
+                bar.setLineStyle(new BasicStroke(1.5f));
+                bar.setShowInLegend(false);
+            }
+        }
+        return allThreads;
     }
 
     /** Writes any XChart chart as PNG, creating the folder. */

@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             BenchCommand.class,
+            HarnessCommand.class,
+            CrossoverCommand.class,
+            CPythonCommand.class,
             OverheadCommand.class,
             KernelsCommand.class,
             LabCommand.class,

@@ -33,32 +33,38 @@ class CommandLineTest {
         Path csv = dir.resolve("b.csv");
         Path chart = dir.resolve("b.png");
         assertEquals(0, run("bench", "--kernel", "spin", "--work-us", "50", "--threads", "1,2",
-                "--mode", "held,released", "--duration-s", "0.1", "--warmup-s", "0.05",
+                "--mode", "held,released", "--trials", "3", "--duration-s", "0.05", "--warmup-s", "0.05",
                 "--json", json.toString(), "--csv", csv.toString(), "--chart", chart.toString()), err.toString());
         JsonNode doc = Json.MAPPER.readTree(json.toFile());
         assertTrue(doc.get("machine").get("cores").asInt() >= 1);
         JsonNode results = doc.get("results");
         assertEquals(4, results.size());
         for (JsonNode r : results) {
-            for (String field : new String[] {"kernel", "mode", "threads", "calls", "wall_s", "speedup", "gflops", "work_us"}) {
+            for (String field : new String[] {"kernel", "mode", "threads", "calls", "wall_s", "speedup", "gflops",
+                "work_us", "speedup_lo", "speedup_hi", "calls_per_s_lo", "calls_per_s_hi", "ceiling", "impossible"}) {
                 assertTrue(r.has(field), "missing " + field + " in " + r);
             }
             assertEquals("spin", r.get("kernel").asText());
             assertTrue(r.get("calls").asLong() > 0, r.toString());
             assertEquals(1, r.get("max_managed_at_once").asInt(), "managed sections overlapped: " + r);
+            assertEquals(3, r.get("trial_calls_per_s").size(), r.toString());
+            assertTrue(r.get("calls_per_s_lo").asDouble() <= r.get("calls_per_s").asDouble()
+                    && r.get("calls_per_s").asDouble() <= r.get("calls_per_s_hi").asDouble(), r.toString());
             if (r.get("threads").asInt() == 1) {
                 assertEquals(1.0, r.get("speedup").asDouble(), 1e-9);
             }
         }
         assertEquals(5, Files.readAllLines(csv).size()); // header + 4 points
         assertTrue(Files.size(chart) > 1000);
+        assertTrue(Files.size(dir.resolve("b-throughput.png")) > 1000);
     }
 
     @Test
     void gemmReportsGflops() throws Exception {
         Path json = dir.resolve("g.json");
         assertEquals(0, run("bench", "--kernel", "gemm", "--size", "64", "--threads", "1", "--mode", "released",
-                "--duration-s", "0.1", "--warmup-s", "0.02", "--json", json.toString()), err.toString());
+                "--trials", "1", "--duration-s", "0.05", "--warmup-s", "0.02", "--json", json.toString()),
+                err.toString());
         JsonNode r = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
         assertTrue(r.get("gflops").asDouble() > 0, r.toString());
     }
@@ -91,15 +97,17 @@ class CommandLineTest {
     void demoQuickWritesTheReportFolder() throws Exception {
         Path report = dir.resolve("report");
         assertEquals(0, run("demo", "--quick", "--threads", "1,2", "-o", report.toString()), err.toString());
-        for (String f : new String[] {"results.json", "results.csv", "index.html"}) {
+        for (String f : new String[] {"results.json", "results.csv", "index.html", "trace.json"}) {
             assertTrue(Files.size(report.resolve(f)) > 100, f);
         }
         try (var pngs = Files.list(report)) {
-            assertTrue(pngs.filter(p -> p.toString().endsWith(".png")).count() >= 5);
+            assertTrue(pngs.filter(p -> p.toString().endsWith(".png")).count() >= 12);
         }
         assertTrue(out.toString().contains("managed sections never overlapped"), out.toString());
         String html = Files.readString(report.resolve("index.html"));
         assertTrue(html.contains("<img src=\"speedup-"), html);
+        assertTrue(html.contains("<img src=\"throughput-") && html.contains("<svg"), html);
+        assertTrue(!html.contains("<script") && !html.contains("src=\"http"), "the report must open with no network");
     }
 
     @Test
@@ -117,16 +125,88 @@ class CommandLineTest {
     @Test
     void labConvoyJsonShape() throws Exception {
         Path json = dir.resolve("convoy.json");
-        assertEquals(0, run("lab", "convoy", "--policy", "io-priority", "--duration-s", "0.2",
+        assertEquals(0, run("lab", "convoy", "--policy", "io-priority", "--duration-s", "0.1", "--trials", "2",
                 "--json", json.toString()), err.toString());
         JsonNode doc = Json.MAPPER.readTree(json.toFile());
         assertEquals("io-priority", doc.get("policy").asText());
+        assertEquals(2, doc.get("trials").asInt());
         for (String f : new String[] {"io_alone_us", "io_with_cpu_us", "reacquire_wait_us"}) {
-            assertTrue(doc.get(f).has("p50") && doc.get(f).has("p99"), f);
+            JsonNode p = doc.get(f);
+            assertTrue(p.has("p50") && p.has("p99"), f);
+            assertTrue(p.get("p99_min").asDouble() <= p.get("p99").asDouble()
+                    && p.get("p99").asDouble() <= p.get("p99_max").asDouble(), p.toString());
         }
         assertTrue(doc.get("io_ops_per_s").asDouble() > 0);
         assertTrue(doc.has("cpu_throughput_ratio"));
         assertTrue(doc.get("socket").has("reacquire_wait_us"));
+    }
+
+    @Test
+    void benchTracesEachThreadAndBreaksTheCallDown() throws Exception {
+        Path trace = dir.resolve("t.json");
+        assertEquals(0, run("bench", "--kernel", "spin", "--work-us", "20", "--threads", "1,2",
+                "--mode", "held,released", "--trials", "1", "--duration-s", "0.03", "--warmup-s", "0.02",
+                "--trace", trace.toString(),
+                "--breakdown"), err.toString());
+        JsonNode doc = Json.MAPPER.readTree(trace.toFile());
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (JsonNode e : doc.get("traceEvents")) {
+            if (e.get("ph").asText().equals("X")) {
+                seen.add(e.get("pid").asInt() + "/" + e.get("tid").asInt() + "/" + e.get("name").asText());
+            }
+        }
+        // Points in order: held x1, held x2, released x1, released x2.
+        assertTrue(seen.containsAll(java.util.List.of("1/1/held", "2/1/held", "2/2/held", "3/1/released",
+                "4/1/released", "4/2/released")), seen.toString());
+        assertTrue(out.toString().contains("GIL load"), out.toString());
+        assertTrue(out.toString().contains("Breakdown of a contended call"), out.toString());
+    }
+
+    @Test
+    void harnessShowsItsOwnCost() throws Exception {
+        Path json = dir.resolve("h.json");
+        assertEquals(0, run("harness", "--threads", "1", "--mode", "held", "--trials", "2", "--duration-s", "0.02",
+                "--warmup-s", "0.02", "--json", json.toString()), err.toString());
+        JsonNode r = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
+        assertTrue(r.get("bare_ns_per_call").asDouble() > 0 && r.get("harness_ns_per_call").asDouble() > 0,
+                r.toString());
+        assertTrue(r.has("harness_cost_ns_lo") && r.has("harness_cost_ns_hi"), r.toString());
+    }
+
+    @Test
+    void crossoverSweepsAndSaysWhatItFound() throws Exception {
+        Path json = dir.resolve("c.json");
+        assertEquals(0, run("crossover", "--kernel", "spin", "--threads", "2", "--from", "1", "--to", "2",
+                "--refine", "0", "--trials", "1", "--duration-s", "0.02", "--warmup-s", "0.02",
+                "--json", json.toString()), err.toString());
+        JsonNode doc = Json.MAPPER.readTree(json.toFile());
+        assertEquals(2, doc.get("sweep").size());
+        assertTrue(doc.get("sweep").get(0).get("work_us").asDouble() > 0);
+        assertTrue(doc.has("crossover_us") && doc.has("note"));
+        assertEquals(2, run("crossover", "--threads", "1"));
+    }
+
+    @Test
+    void cpythonSaysSoAndSkipsWithoutPython() {
+        assertEquals(0, run("cpython", "--python", dir.resolve("no-python").toString()));
+        assertTrue(out.toString().contains("skipping"), out.toString());
+    }
+
+    @Test
+    void cpythonRunsBothColumns() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CPythonCommand.findPython("python3") != null, "no python3 here");
+        Path json = dir.resolve("py.json");
+        assertEquals(0, run("cpython", "--work-us", "5", "--threads", "2", "--trials", "2", "--duration-s", "0.02",
+                "--warmup-s", "0.02", "--iterations", "1000", "--convoy-s", "0.05", "--json", json.toString()),
+                err.toString());
+        JsonNode doc = Json.MAPPER.readTree(json.toFile());
+        assertEquals(2, doc.get("spin").size()); // held and released at 2 threads
+        for (JsonNode r : doc.get("spin")) {
+            assertTrue(r.get("jgil_speedup").asDouble() > 0 && r.get("cpython_speedup").asDouble() > 0, r.toString());
+        }
+        assertEquals(4000, doc.get("plus_equals").get("cpython_expected").asLong());
+        assertTrue(doc.get("convoy").get("cpython_beside_cpu_p50_us").asDouble() > 0);
+        assertTrue(out.toString().contains("CPython"), out.toString());
     }
 
     @Test
