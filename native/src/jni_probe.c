@@ -46,12 +46,14 @@ JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_spin(JNIEnv *env, jclass cls, j
                    "interval must have room for a start and an end (length >= 2)");
         return;
     }
-    jlong times[2];
+    jlong times[2] = { 0, 0 };
     if (release) {
         JGIL_BEGIN_ALLOW_THREADS
         times[0] = jgil_nanotime();
         times[1] = spin_until(times[0], nanos);
         JGIL_END_ALLOW_THREADS
+        if ((*env)->ExceptionCheck(env))
+            return; /* refused (its body skipped), or the re-take threw */
     } else {
         times[0] = jgil_nanotime();
         times[1] = spin_until(times[0], nanos);
@@ -159,7 +161,7 @@ JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_runOnNativeThread(JNIEnv *env, 
     if (job.action == NULL)
         return 0;
     pthread_t thread;
-    int rc;
+    int rc = 0; /* a refused BEGIN (its exception pending) starts nothing */
     /* The new thread needs the lock that this one holds: give it up while we wait. */
     JGIL_BEGIN_ALLOW_THREADS
     rc = pthread_create(&thread, NULL, native_thread_main, &job);
