@@ -3,6 +3,7 @@
  * for measuring what the lock costs and for proving when calls overlap.
  */
 #include <pthread.h>
+#include <setjmp.h>
 #include <string.h>
 
 #include "jgil.h"
@@ -60,6 +61,25 @@ JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_spin(JNIEnv *env, jclass cls, j
     }
     if (interval != NULL)
         (*env)->SetLongArrayRegion(env, interval, 0, 2, times);
+}
+
+/* ---- blocks left early (CheckedModeTest) ---- */
+
+static __thread jmp_buf leave_to;
+
+JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_leaveBlockEarly(JNIEnv *env, jclass cls, jint how)
+{
+    (void)env; (void)cls;
+    volatile jint way = how; /* survives the longjmp */
+    if (way == 1 && setjmp(leave_to) != 0)
+        return 1; /* out of the block past its cleanup, as a longjmp goes */
+    JGIL_BEGIN_ALLOW_THREADS
+    if (way == 0)
+        return 0; /* the cleanup re-takes the lock */
+    if (way == 1)
+        longjmp(leave_to, 1);
+    JGIL_END_ALLOW_THREADS
+    return way;
 }
 
 /* ---- the reservation's race window, held open (ReservationTest) ---- */
