@@ -80,6 +80,17 @@ class MisuseTest {
     }
 
     @Test
+    void aRefusedBlockSkipsItsBody() {
+        // The body makes JNI calls (FindClass, ThrowNew); run with BEGIN's exception pending they
+        // would break JNI's rules (-Xcheck:jni warns: JniCheckTest runs this class) and replace
+        // the exception that says what went wrong.
+        IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::throwInsideSection);
+        assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_KitProbe_throwInsideSection()");
+        assertMessage(e, "does not hold the GIL");
+        assertFalse(Gil.isHeldByCurrentThread());
+    }
+
+    @Test
     void checkedModeCatchesBeginWithoutTheLockWhileAnotherThreadHoldsIt() throws Exception {
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
