@@ -31,30 +31,45 @@
  *     the WAITERS bit, so a plain store that raced with them is noticed by
  *     the releaser's next load and repaired on the slow path.
  * Where membarrier(2) is missing the runtime selects JGIL_MODE_FENCED and the
- * fast path is one CAS each way instead.
+ * fast path is one CAS each way instead; where it stops working later (EPERM
+ * from a seccomp filter, a restore that dropped the registration), the runtime
+ * switches to FENCED for good and never revokes a live reservation without it.
  *
  * Usage mirrors CPython:
  *
  *     JNIEXPORT jdouble JNICALL Java_my_Kernels_dot(JNIEnv *env, ...)
  *     {
- *         double r;
+ *         double r = 0;              // what a refused block (body skipped) leaves
  *         JGIL_BEGIN_ALLOW_THREADS
  *         r = dot(a, b, n);          // no JNI calls, no managed state here
  *         JGIL_END_ALLOW_THREADS
- *         return r;
+ *         return r;                  // with a Java exception pending if refused
  *     }
  *
  * Rules (checked when the runtime runs with -Djgil.checked=true):
- *   - the calling thread must hold the lock at JGIL_BEGIN_ALLOW_THREADS;
+ *   - the calling thread must hold the lock at JGIL_BEGIN_ALLOW_THREADS; if it
+ *     does not, BEGIN throws IllegalStateException and the body is SKIPPED (in
+ *     every mode): initialise what the body computes;
  *   - blocks do not nest (in checked mode a nested BEGIN is refused with an
  *     IllegalStateException naming both blocks); JGIL_BLOCK_THREADS and
  *     JGIL_UNBLOCK_THREADS only inside;
- *   - leave a block only through its END (no longjmp, no goto out of it);
+ *   - return, break, continue, goto and C++ exceptions out of a block are
+ *     fine: the block's cleanup attribute re-takes the lock.  longjmp (and an
+ *     exception through C built without -fexceptions) skips it and leaves
+ *     the thread running without the lock: never do that; checked mode
+ *     reports it, naming the block, at the thread's next release;
+ *   - a C++ object declared inside a block's body is destroyed before the
+ *     re-take; one declared before BEGIN lives across the whole block;
  *   - no jgil calls from thread-exit destructors (pthread keys, C++ thread_local
- *     objects): the thread's slot may already be back in the runtime's pool;
+ *     objects) that run after the runtime's: they are refused (fail safe), and
+ *     a slot is never reissued while its old thread may still use it;
  *   - never open a block inside a JNI critical region (GetPrimitiveArrayCritical):
  *     the slow path calls into Java.  Get the critical array after BEGIN and
- *     release it before END.
+ *     release it before END (in C++: a guard declared inside the body);
+ *   - call jgil_import(env) from JNI_OnLoad; until then every jgil call throws
+ *     IllegalStateException saying so (and every block is skipped);
+ *   - a virtual thread may use every macro; its calls always take the slow
+ *     path (its identity is JGIL_VIRTUAL_BIT | id, never kept per carrier).
  *
  * Beyond the plain block (see each one's comment below): JGIL_BEGIN_ALLOW_THREADS_IF
  * and _ADAPTIVE (release only when it pays), _CANCELLABLE (Thread.interrupt()
@@ -65,7 +80,8 @@
  *
  * Extensions other than libjgil itself call jgil_import(env) once (JNI_OnLoad)
  * and define the API pointer in exactly one of their files with
- * JGIL_DEFINE_API.  They never link against libjgil or libjvm.
+ * JGIL_DEFINE_API.  They never link against libjgil or libjvm.  The header
+ * needs GCC or Clang (atomics, __thread, the cleanup attribute).
  */
 #ifndef JGIL_H
 #define JGIL_H
@@ -422,7 +438,10 @@ static inline int jgil_check(void) { return jgil_api_ptr->check(); }
  * first call in a thread (one upcall that registers the thread with the
  * cancel watcher) a poll reads a flag in native memory, about 2 ns, and the
  * watcher sets that flag within about a millisecond of the interrupt.  Poll
- * it outside JNI critical regions, about once a millisecond. */
+ * it outside JNI critical regions, about once a millisecond.  A virtual
+ * thread's poll is exact inside a released section (its BEGIN tells the
+ * runtime who runs on the carrier); holding the lock, outside any section,
+ * it may answer for the virtual thread that last released on that carrier. */
 static inline int jgil_cancelled(void) { return jgil_api_ptr->cancelled(); }
 
 /* Throws org.jgil.NativeCancelledException (a CancellationException) naming
