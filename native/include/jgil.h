@@ -387,9 +387,13 @@ static inline jgil_tstate jgil_save_thread_at(const char *site)
      * The timed one takes the slow path.  Any other flag (and the table of an
      * extension that never called jgil_import) sends every call there before
      * the slot is even looked up. */
-    if (__builtin_expect(flags == 0 || flags == JGIL_SLOW_STATS, 1)) {
+    if (__builtin_expect(flags == 0, 1)) {
         jgil_thread *me = jgil_this_thread();
-        if (__builtin_expect(w == me->tid && w > 0 && (flags == 0 || --s->stats_countdown > 0), 1))
+        if (__builtin_expect(w == me->tid && w > 0, 1))
+            return jgil_save_thread_fast(s, me, w, site);
+    } else if (flags == JGIL_SLOW_STATS) {
+        jgil_thread *me = jgil_this_thread();
+        if (w == me->tid && w > 0 && --s->stats_countdown > 0)
             return jgil_save_thread_fast(s, me, w, site);
     }
     return jgil_api_ptr->save_thread_slow(site);
