@@ -218,13 +218,25 @@ extern const jgil_api *jgil_api_ptr __attribute__((visibility("hidden")));
  * functions find the JVM without the runtime (libjvm is in the process; the
  * extension does not link it), throw an IllegalStateException that says what
  * to do, and refuse: a refused block skips its body. */
+/* Older glibc shows these only under _GNU_SOURCE; the values are glibc's. */
+#ifdef RTLD_DEFAULT
+#define JGIL_RTLD_DEFAULT_ RTLD_DEFAULT
+#else
+#define JGIL_RTLD_DEFAULT_ ((void *)0)
+#endif
+#ifdef RTLD_NOLOAD
+#define JGIL_RTLD_NOLOAD_ RTLD_NOLOAD
+#else
+#define JGIL_RTLD_NOLOAD_ 0x00004
+#endif
+
 static inline JNIEnv *jgil_not_imported_env_(void)
 {
     typedef jint (*get_vms_fn)(JavaVM **, jsize, jsize *);
-    get_vms_fn get_vms = (get_vms_fn)dlsym(RTLD_DEFAULT, "JNI_GetCreatedJavaVMs");
+    get_vms_fn get_vms = (get_vms_fn)dlsym(JGIL_RTLD_DEFAULT_, "JNI_GetCreatedJavaVMs");
     if (get_vms == 0) {
         /* A launcher that loaded libjvm RTLD_LOCAL: ask for it by name, loading nothing. */
-        void *jvm_lib = dlopen("libjvm.so", RTLD_LAZY | RTLD_NOLOAD);
+        void *jvm_lib = dlopen("libjvm.so", RTLD_LAZY | JGIL_RTLD_NOLOAD_);
         if (jvm_lib != 0)
             get_vms = (get_vms_fn)dlsym(jvm_lib, "JNI_GetCreatedJavaVMs");
     }
