@@ -157,7 +157,7 @@ typedef struct slot {
 } slot;
 
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
-static slot *free_slots;
+static slot *free_slots, **free_tail = &free_slots; /* oldest first */
 static pthread_key_t slot_key;
 static pthread_once_t slot_key_once = PTHREAD_ONCE_INIT;
 static __thread jgil_thread *my_slot;
@@ -178,15 +178,18 @@ static void slot_return(void *p)
     t->pub.tid = 0; /* never matches an owner word again until reissued */
     t->os_tid = (pid_t)syscall(SYS_gettid);
     pthread_mutex_lock(&slots_lock);
-    t->next_free = free_slots;
-    free_slots = t;
+    t->next_free = NULL;
+    *free_tail = t;
+    free_tail = &t->next_free;
     pthread_mutex_unlock(&slots_lock);
     my_slot = &exited_slot.pub;
 }
 
 static void slot_key_create(void) { (void)pthread_key_create(&slot_key, slot_return); }
 
-/* The first free slot (of the few looked at) whose thread has left the kernel. */
+/* The first free slot whose thread has left the kernel, among the few oldest
+ * (the likeliest to be gone): a thread that churns through threads reuses
+ * slots, and one whose old threads linger allocates a few more. */
 static slot *slot_reusable_locked(void)
 {
     pid_t pid = getpid();
@@ -195,6 +198,8 @@ static slot *slot_reusable_locked(void)
         slot *t = *p;
         if (syscall(SYS_tgkill, pid, t->os_tid, 0) != 0 && errno == ESRCH) {
             *p = t->next_free;
+            if (free_tail == &t->next_free)
+                free_tail = p;
             return t;
         }
     }

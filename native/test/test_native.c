@@ -864,6 +864,7 @@ static pthread_mutex_t phase_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t phase_moved = PTHREAD_COND_INITIALIZER;
 static int phase;
 static jgil_tstate late_saved = -99;
+static jgil_thread *slot_of_a, *slot_of_b, *slot_of_c;
 
 static void wait_phase(int p)
 {
@@ -899,6 +900,7 @@ static void *exiting_thread(void *arg)
     CHECK(st >= 0);
     for (int i = 0; i < 3; i++) /* the first is slow (the runtime learns the id), then fast */
         jgil_restore_thread(jgil_save_thread());
+    slot_of_a = jgil_this_thread();
     jgil_release(st);
     pthread_setspecific(late_key, (void *)1);
     return NULL;
@@ -912,10 +914,18 @@ static void *holding_thread(void *arg)
     CHECK(st >= 0);
     jgil_restore_thread(jgil_save_thread());
     jgil_restore_thread(jgil_save_thread());
+    slot_of_b = jgil_this_thread();
     set_phase(2);
     wait_phase(3);
     CHECK(fake_gil_held());
     jgil_release(st);
+    return NULL;
+}
+
+static void *later_thread(void *arg)
+{
+    (void)arg;
+    slot_of_c = jgil_this_thread();
     return NULL;
 }
 
@@ -931,6 +941,19 @@ static void test_lock_slots(void)
     pthread_join(b, NULL);
     CHECK(late_saved == 0); /* refused: it never held the lock */
     CHECK(state->owner == 0);
+    CHECK(slot_of_a != slot_of_b);
+    /* Both threads are gone now: their slots go back into use (memory stays bounded).  The
+     * kernel reaps a thread a moment after pthread_join returns, so a few tries may be needed. */
+    int reused = 0;
+    for (int i = 0; i < 100 && !reused; i++) {
+        pthread_t c;
+        CHECK(pthread_create(&c, NULL, later_thread, NULL) == 0);
+        pthread_join(c, NULL);
+        reused = slot_of_c == slot_of_a || slot_of_c == slot_of_b;
+        if (!reused)
+            usleep(1000);
+    }
+    CHECK(reused);
 }
 
 static int64_t site_samples(const char *name)
