@@ -31,30 +31,45 @@
  *     the WAITERS bit, so a plain store that raced with them is noticed by
  *     the releaser's next load and repaired on the slow path.
  * Where membarrier(2) is missing the runtime selects JGIL_MODE_FENCED and the
- * fast path is one CAS each way instead.
+ * fast path is one CAS each way instead; where it stops working later (EPERM
+ * from a seccomp filter, a restore that dropped the registration), the runtime
+ * switches to FENCED for good and never revokes a live reservation without it.
  *
  * Usage mirrors CPython:
  *
  *     JNIEXPORT jdouble JNICALL Java_my_Kernels_dot(JNIEnv *env, ...)
  *     {
- *         double r;
+ *         double r = 0;              // what a refused block (body skipped) leaves
  *         JGIL_BEGIN_ALLOW_THREADS
  *         r = dot(a, b, n);          // no JNI calls, no managed state here
  *         JGIL_END_ALLOW_THREADS
- *         return r;
+ *         return r;                  // with a Java exception pending if refused
  *     }
  *
  * Rules (checked when the runtime runs with -Djgil.checked=true):
- *   - the calling thread must hold the lock at JGIL_BEGIN_ALLOW_THREADS;
+ *   - the calling thread must hold the lock at JGIL_BEGIN_ALLOW_THREADS; if it
+ *     does not, BEGIN throws IllegalStateException and the body is SKIPPED (in
+ *     every mode): initialise what the body computes;
  *   - blocks do not nest (in checked mode a nested BEGIN is refused with an
  *     IllegalStateException naming both blocks); JGIL_BLOCK_THREADS and
  *     JGIL_UNBLOCK_THREADS only inside;
- *   - leave a block only through its END (no longjmp, no goto out of it);
+ *   - return, break, continue, goto and C++ exceptions out of a block are
+ *     fine: the block's cleanup attribute re-takes the lock.  longjmp (and an
+ *     exception through C built without -fexceptions) skips it and leaves
+ *     the thread running without the lock: never do that; checked mode
+ *     reports it, naming the block, at the thread's next release;
+ *   - a C++ object declared inside a block's body is destroyed before the
+ *     re-take; one declared before BEGIN lives across the whole block;
  *   - no jgil calls from thread-exit destructors (pthread keys, C++ thread_local
- *     objects): the thread's slot may already be back in the runtime's pool;
+ *     objects) that run after the runtime's: they are refused (fail safe), and
+ *     a slot is never reissued while its old thread may still use it;
  *   - never open a block inside a JNI critical region (GetPrimitiveArrayCritical):
  *     the slow path calls into Java.  Get the critical array after BEGIN and
- *     release it before END.
+ *     release it before END (in C++: a guard declared inside the body);
+ *   - call jgil_import(env) from JNI_OnLoad; until then every jgil call throws
+ *     IllegalStateException saying so (and every block is skipped);
+ *   - a virtual thread may use every macro; its calls always take the slow
+ *     path (its identity is JGIL_VIRTUAL_BIT | id, never kept per carrier).
  *
  * Beyond the plain block (see each one's comment below): JGIL_BEGIN_ALLOW_THREADS_IF
  * and _ADAPTIVE (release only when it pays), _CANCELLABLE (Thread.interrupt()
@@ -65,12 +80,14 @@
  *
  * Extensions other than libjgil itself call jgil_import(env) once (JNI_OnLoad)
  * and define the API pointer in exactly one of their files with
- * JGIL_DEFINE_API.  They never link against libjgil or libjvm.
+ * JGIL_DEFINE_API.  They never link against libjgil or libjvm.  The header
+ * needs GCC or Clang (atomics, __thread, the cleanup attribute).
  */
 #ifndef JGIL_H
 #define JGIL_H
 
 #include <stdint.h>
+#include <dlfcn.h>
 #include <jni.h>
 
 #ifdef __cplusplus
@@ -84,6 +101,11 @@ extern "C" {
 #define JGIL_RESERVED_BIT  ((int64_t)1 << 61)  /* free, but reserved for the thread in the owner bits */
 #define JGIL_REVOKING_BIT  ((int64_t)1 << 60)  /* a reservation is being revoked: wait a moment */
 #define JGIL_OWNER_MASK    (JGIL_REVOKING_BIT - 1)
+/* Inside the owner bits: set in a virtual thread's identity (its Java id | this bit).  A virtual
+ * thread moves between carriers, and the per-thread slot below belongs to the carrier, so the
+ * runtime never stores such an identity in a slot: a virtual thread always takes the slow path
+ * (a JNI call pins its carrier, so a block's BEGIN and END still run on the same one). */
+#define JGIL_VIRTUAL_BIT   ((int64_t)1 << 59)
 
 /* While `waiting` is up, one CAS release in this many visits the scheduler. */
 #define JGIL_QUIET_CHECK_EVERY 256
@@ -103,7 +125,8 @@ typedef struct jgil_state {
     int32_t reserve_countdown;     /* offset 24: PLAIN releases left before RESERVE again */
     int32_t stats_countdown;       /* offset 28: with JGIL_SLOW_STATS, releases until the next timed one */
     int32_t quiet_countdown;       /* offset 32: CAS releases (while `waiting`) until the next quiet check */
-    char pad0[28];
+    int32_t resume_mode;           /* offset 36: the mode a spent reserve_countdown switches to */
+    char pad0[24];
     int32_t drop_request;          /* offset 64: a waiter asks the holder to yield */
     int32_t slow_flags;            /* offset 68: JGIL_SLOW_*: nonzero sends every call to the slow path */
     int32_t stats_period;          /* offset 72: with JGIL_SLOW_STATS, time one call in this many (2^k) */
@@ -115,6 +138,7 @@ typedef struct jgil_state {
 #define JGIL_SLOW_CHECKED  1       /* checked mode: verify each call, report misuse */
 #define JGIL_SLOW_NOLOCK   2       /* policy "none": there is no lock to give up */
 #define JGIL_SLOW_STATS    4       /* -Djgil.stats: sample per-site timings (no upcall) */
+#define JGIL_SLOW_NOT_IMPORTED 8   /* the extension never called jgil_import (see JGIL_DEFINE_API) */
 
 /* Tag on a saved state whose block is being timed for statistics: it makes
  * the state negative, so that its END takes the slow path that times it. */
@@ -164,20 +188,116 @@ typedef struct jgil_api {
 /* Bytes of jgil_api a runtime must provide for this header's inline code. */
 #define JGIL_API_SIZE_NEEDED sizeof(jgil_api)
 
+/* Per thread, from the runtime (jgil_api.this_thread); never freed, recycled
+ * when a thread ends. */
+typedef struct jgil_thread {
+    volatile int32_t retaking;   /* 1 from the moment a re-take starts looking */
+    int32_t unused;
+    int64_t tid;                 /* the thread's Java id as last seen by the runtime; 0: unknown */
+} jgil_thread;
+
 /* Defined once per shared library: by libjgil itself, or by an extension with
  * JGIL_DEFINE_API.  Hidden so that two extensions never share (or clash on)
  * the symbol. */
 extern const jgil_api *jgil_api_ptr __attribute__((visibility("hidden")));
 
-#define JGIL_DEFINE_API \
-    const jgil_api *jgil_api_ptr __attribute__((visibility("hidden"))) = 0;
-
-/* JNI's function table reads differently from C and C++. */
+/* JNI's function tables read differently from C and C++. */
 #ifdef __cplusplus
 #define JGIL_JNI(env) ((env)->functions)
+#define JGIL_JVM(vm) ((vm)->functions)
 #else
 #define JGIL_JNI(env) (*(env))
+#define JGIL_JVM(vm) (*(vm))
 #endif
+
+/* ---- an extension that never called jgil_import ----
+ *
+ * Until jgil_import succeeds, the API pointer points at this stand-in table,
+ * whose state sends every fast path to its slow function (a slow_flags value
+ * no fast path accepts), so the fast paths pay nothing for it.  Those
+ * functions find the JVM without the runtime (libjvm is in the process; the
+ * extension does not link it), throw an IllegalStateException that says what
+ * to do, and refuse: a refused block skips its body. */
+/* Older glibc shows these only under _GNU_SOURCE; the values are glibc's. */
+#ifdef RTLD_DEFAULT
+#define JGIL_RTLD_DEFAULT_ RTLD_DEFAULT
+#else
+#define JGIL_RTLD_DEFAULT_ ((void *)0)
+#endif
+#ifdef RTLD_NOLOAD
+#define JGIL_RTLD_NOLOAD_ RTLD_NOLOAD
+#else
+#define JGIL_RTLD_NOLOAD_ 0x00004
+#endif
+
+static inline JNIEnv *jgil_not_imported_env_(void)
+{
+    typedef jint (*get_vms_fn)(JavaVM **, jsize, jsize *);
+    get_vms_fn get_vms = (get_vms_fn)dlsym(JGIL_RTLD_DEFAULT_, "JNI_GetCreatedJavaVMs");
+    if (get_vms == 0) {
+        /* A launcher that loaded libjvm RTLD_LOCAL: ask for it by name, loading nothing. */
+        void *jvm_lib = dlopen("libjvm.so", RTLD_LAZY | JGIL_RTLD_NOLOAD_);
+        if (jvm_lib != 0)
+            get_vms = (get_vms_fn)dlsym(jvm_lib, "JNI_GetCreatedJavaVMs");
+    }
+    JavaVM *vm = 0;
+    jsize n = 0;
+    JNIEnv *env = 0;
+    if (get_vms == 0 || get_vms(&vm, 1, &n) != JNI_OK || n < 1
+        || JGIL_JVM(vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_6) != JNI_OK)
+        return 0;
+    return env;
+}
+
+static inline int jgil_not_imported_(const char *site)
+{
+    JNIEnv *env = jgil_not_imported_env_();
+    if (env == 0 || JGIL_JNI(env)->ExceptionCheck(env))
+        return -1;
+    jclass ise = JGIL_JNI(env)->FindClass(env, "java/lang/IllegalStateException");
+    if (ise == 0)
+        return -1;
+    char msg[400];
+    int n = 0;
+    const char *p;
+    for (p = site ? site : "a jgil call"; *p && n < 160; p++)
+        msg[n++] = *p;
+    for (p = ": this extension never imported the jgil runtime; call jgil_import(env) from its JNI_OnLoad "
+             "(and fail the load if it returns -1) before any jgil macro or function runs"; *p && n < 398; p++)
+        msg[n++] = *p;
+    msg[n] = 0;
+    JGIL_JNI(env)->ThrowNew(env, ise, msg);
+    JGIL_JNI(env)->DeleteLocalRef(env, ise);
+    return -1;
+}
+
+static inline jgil_tstate jgil_ni_save_(const char *site) { jgil_not_imported_(site); return 0; }
+static inline void jgil_ni_restore_(jgil_tstate saved, const char *site) { (void)saved; (void)site; }
+static inline jgil_gilstate jgil_ni_ensure_(void) { jgil_not_imported_("jgil_ensure()"); return JGIL_ENSURE_FAILED; }
+static inline void jgil_ni_release_(jgil_gilstate st) { (void)st; }
+static inline int jgil_ni_check_(void) { return 0; }
+static inline int jgil_ni_cancelled_(void) { jgil_not_imported_("jgil_cancelled()"); return 0; }
+static inline int jgil_ni_require_(const char *site) { return jgil_not_imported_(site); }
+static inline void jgil_ni_cancel_begin_(void (*ubf)(void *), void *arg) { (void)ubf; (void)arg; }
+static inline void jgil_ni_cancel_end_(void) {}
+static inline void jgil_ni_checkpoint_(const char *site) { jgil_not_imported_(site); }
+static inline void jgil_ni_raced_(jgil_tstate saved, const char *site) { (void)saved; (void)site; }
+static jgil_thread jgil_ni_slot_ __attribute__((unused));
+static inline jgil_thread *jgil_ni_this_thread_(void) { return &jgil_ni_slot_; }
+
+static jgil_state jgil_ni_state_ __attribute__((unused, aligned(64))) = {
+    0, 0, JGIL_MODE_FENCED, 0, 0, 0, 0, 0, { 0 }, 0, JGIL_SLOW_CHECKED | JGIL_SLOW_NOT_IMPORTED, 0, 0, { 0 }
+};
+
+static const jgil_api jgil_not_imported_api_ __attribute__((unused)) = {
+    JGIL_ABI_VERSION, sizeof(jgil_api), &jgil_ni_state_, jgil_ni_save_, jgil_ni_restore_, jgil_ni_ensure_,
+    jgil_ni_release_, jgil_ni_check_, jgil_ni_cancelled_, jgil_ni_require_, jgil_ni_cancel_begin_,
+    jgil_ni_cancel_end_, jgil_ni_checkpoint_, jgil_ni_raced_, jgil_ni_this_thread_,
+};
+
+/* Starts as the stand-in table above: a forgotten jgil_import is an exception, not a crash. */
+#define JGIL_DEFINE_API \
+    const jgil_api *jgil_api_ptr __attribute__((visibility("hidden"))) = &jgil_not_imported_api_;
 
 /* Looks the runtime up through org.jgil.GilRuntime.apiAddress().  Returns 0,
  * or -1 with a Java exception pending.  Call it from JNI_OnLoad. */
@@ -207,14 +327,6 @@ static inline int jgil_import(JNIEnv *env)
     return 0;
 }
 
-/* Per thread, from the runtime (jgil_api.this_thread); never freed, recycled
- * when a thread ends. */
-typedef struct jgil_thread {
-    volatile int32_t retaking;   /* 1 from the moment a re-take starts looking */
-    int32_t unused;
-    int64_t tid;                 /* the thread's Java id as last seen by the runtime; 0: unknown */
-} jgil_thread;
-
 /* Each translation unit caches its thread's slot; initial-exec keeps the
  * access to one instruction (the runtime may be dlopen'ed: 8 bytes per file
  * of the static TLS surplus glibc keeps for that). */
@@ -233,49 +345,68 @@ static inline jgil_thread *jgil_this_thread(void)
  * side of the ordering is the runtime's process-wide barrier. */
 #define JGIL_COMPILER_BARRIER() __atomic_signal_fence(__ATOMIC_SEQ_CST)
 
+/* The fast release proper: the caller holds the lock (`w` is its id, `me`
+ * its slot). */
+static inline __attribute__((always_inline)) jgil_tstate
+jgil_save_thread_fast(jgil_state *s, jgil_thread *me, int64_t w, const char *site)
+{
+    int mode = __atomic_load_n(&s->mode, __ATOMIC_RELAXED);
+    /* While threads wait (or did a moment ago), a CAS: it cannot wipe a WAITERS bit.
+     * Now and then such a release visits the scheduler, which lowers `waiting`
+     * once nobody has waited for a millisecond. */
+    if (mode == JGIL_MODE_FENCED || __atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0) {
+        int visit = mode != JGIL_MODE_FENCED && --s->quiet_countdown <= 0;
+        if (visit)
+            s->quiet_countdown = JGIL_QUIET_CHECK_EVERY;
+        if (__atomic_compare_exchange_n(&s->owner, &w, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+            if (__builtin_expect(visit, 0))
+                jgil_api_ptr->release_raced(w, site);
+            return w;
+        }
+        return jgil_api_ptr->save_thread_slow(site);
+    }
+    if (mode == JGIL_MODE_RESERVE) {
+        me->retaking = 0;
+        __atomic_store_n(&s->reserver, me, __ATOMIC_RELAXED);
+        __atomic_store_n(&s->owner, w | JGIL_RESERVED_BIT, __ATOMIC_RELEASE);
+    } else {
+        /* We hold the lock, so these read-modify-writes race with nobody.  A
+         * spent countdown goes back to the mode the runtime chose (which stays
+         * "plain" when the user asked for plain), and is not counted again. */
+        if (__builtin_expect(--s->reserve_countdown <= 0, 0)) {
+            s->reserve_countdown = 0x7fffffff;
+            __atomic_store_n(&s->mode, s->resume_mode, __ATOMIC_RELAXED);
+        }
+        __atomic_store_n(&s->owner, 0, __ATOMIC_RELEASE);
+    }
+    JGIL_COMPILER_BARRIER();
+    if (__builtin_expect(__atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0, 0))
+        jgil_api_ptr->release_raced(w, site); /* a waiter may have missed the release */
+    return w;
+}
+
 /* Release the lock held by the calling thread; returns what restore needs.
  * Uncontended: plain loads and stores, no call into Java. */
 static inline jgil_tstate jgil_save_thread_at(const char *site)
 {
     jgil_state *s = jgil_api_ptr->state;
-    jgil_thread *me = jgil_this_thread();
     int64_t w = __atomic_load_n(&s->owner, __ATOMIC_RELAXED);
     int flags = __atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED);
-    /* Statistics time one release in stats_period; the caller holds the lock,
-     * so counting down races with nobody.  The timed one takes the slow path.
-     * A caller whose id is not in the word (it does not hold the lock, or the
-     * runtime has not seen its id yet) takes the slow path, which says why. */
-    if (__builtin_expect((flags == 0 || (flags == JGIL_SLOW_STATS && --s->stats_countdown > 0))
-                         && w == me->tid && w > 0, 1)) {
-        int mode = __atomic_load_n(&s->mode, __ATOMIC_RELAXED);
-        /* While threads wait (or did a moment ago), a CAS: it cannot wipe a WAITERS bit.
-         * Now and then such a release visits the scheduler, which lowers `waiting`
-         * once nobody has waited for a millisecond. */
-        if (mode == JGIL_MODE_FENCED || __atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0) {
-            int visit = mode != JGIL_MODE_FENCED && --s->quiet_countdown <= 0;
-            if (visit)
-                s->quiet_countdown = JGIL_QUIET_CHECK_EVERY;
-            if (__atomic_compare_exchange_n(&s->owner, &w, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
-                if (__builtin_expect(visit, 0))
-                    jgil_api_ptr->release_raced(w, site);
-                return w;
-            }
-            return jgil_api_ptr->save_thread_slow(site);
-        }
-        if (mode == JGIL_MODE_RESERVE) {
-            me->retaking = 0;
-            __atomic_store_n(&s->reserver, me, __ATOMIC_RELAXED);
-            __atomic_store_n(&s->owner, w | JGIL_RESERVED_BIT, __ATOMIC_RELEASE);
-        } else {
-            /* We hold the lock, so this read-modify-write races with nobody. */
-            if (--s->reserve_countdown <= 0)
-                __atomic_store_n(&s->mode, JGIL_MODE_RESERVE, __ATOMIC_RELAXED);
-            __atomic_store_n(&s->owner, 0, __ATOMIC_RELEASE);
-        }
-        JGIL_COMPILER_BARRIER();
-        if (__builtin_expect(__atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0, 0))
-            jgil_api_ptr->release_raced(w, site); /* a waiter may have missed the release */
-        return w;
+    /* A caller whose id is not in the word (it does not hold the lock, the
+     * runtime has not seen its id yet, or it is a virtual thread) takes the
+     * slow path, which says why.  Statistics time one release in stats_period;
+     * only a caller that holds the lock counts down, so that races with nobody.
+     * The timed one takes the slow path.  Any other flag (and the table of an
+     * extension that never called jgil_import) sends every call there before
+     * the slot is even looked up. */
+    if (__builtin_expect(flags == 0, 1)) {
+        jgil_thread *me = jgil_this_thread();
+        if (__builtin_expect(w == me->tid && w > 0, 1))
+            return jgil_save_thread_fast(s, me, w, site);
+    } else if (flags == JGIL_SLOW_STATS) {
+        jgil_thread *me = jgil_this_thread();
+        if (w == me->tid && w > 0 && --s->stats_countdown > 0)
+            return jgil_save_thread_fast(s, me, w, site);
     }
     return jgil_api_ptr->save_thread_slow(site);
 }
@@ -323,7 +454,10 @@ static inline int jgil_check(void) { return jgil_api_ptr->check(); }
  * first call in a thread (one upcall that registers the thread with the
  * cancel watcher) a poll reads a flag in native memory, about 2 ns, and the
  * watcher sets that flag within about a millisecond of the interrupt.  Poll
- * it outside JNI critical regions, about once a millisecond. */
+ * it outside JNI critical regions, about once a millisecond.  A virtual
+ * thread's poll is exact inside a released section (its BEGIN tells the
+ * runtime who runs on the carrier); holding the lock, outside any section,
+ * it may answer for the virtual thread that last released on that carrier. */
 static inline int jgil_cancelled(void) { return jgil_api_ptr->cancelled(); }
 
 /* Throws org.jgil.NativeCancelledException (a CancellationException) naming
@@ -398,45 +532,90 @@ static inline int jgil_should_release(int64_t expected_ns)
         || (__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) & JGIL_SLOW_CHECKED) != 0;
 }
 
-/* The block macros keep errno across the lock operations, as CPython's do: the
- * fast path never touches it, and the slow paths in the runtime restore it. */
-#define JGIL_BEGIN_ALLOW_THREADS_NAMED(name) \
+/* ---- the blocks ----
+ *
+ * Every block is a scope whose state (a jgil_block) carries a cleanup
+ * attribute: however the scope is left -- through its END, or early with
+ * return, break, continue, goto, or a C++ exception (C++, or C built with
+ * -fexceptions) -- the cleanup re-takes the lock, so a thread never goes on
+ * running managed code unlocked.  Only longjmp (and an exception through C
+ * built without -fexceptions) skips it; checked mode reports such a block at
+ * the thread's next lock operation, naming it.
+ *
+ * A refused BEGIN (a thread that does not hold the lock; checked mode finding
+ * a misuse; an extension that never called jgil_import) leaves a Java
+ * exception pending and SKIPS the block's body, so that no JNI call runs with
+ * an exception pending: initialise what the body computes, and check
+ * (*env)->ExceptionCheck(env) after END where it matters.
+ *
+ * END closes the body's braces first and then the block's, so objects a C++
+ * caller declares inside the body are destroyed BEFORE the lock is re-taken
+ * (a pinned-array guard released there, as it must be); objects declared
+ * before BEGIN live across the whole block.
+ *
+ * The macros keep errno across the lock operations, as CPython's do: the fast
+ * path never touches it, and the slow paths in the runtime restore it. */
+typedef struct jgil_block {
+    jgil_tstate saved;     /* 0: refused; JGIL_TSTATE_HELD: holding, nothing to re-take */
+    const char *site;
+    int cancellable;       /* a cancellable section is open: close it first */
+} jgil_block;
+
+static inline __attribute__((always_inline)) void jgil_block_end(jgil_block *b)
+{
+    if (__builtin_expect(b->cancellable, 0))
+        jgil_api_ptr->cancel_end();
+    if (b->saved != 0 && b->saved != JGIL_TSTATE_HELD)
+        jgil_restore_thread_at(b->saved, b->site);
+}
+
+/* A block that keeps the lock: in checked mode, 0 with an exception pending
+ * (the body is skipped) if the caller does not hold it. */
+static inline jgil_tstate jgil_keep_at(const char *site)
+{
+    return jgil_require_gil_at(site) == 0 ? JGIL_TSTATE_HELD : 0;
+}
+
+#define JGIL_BLOCK_OPEN_(site, how) \
     { \
-        const char *_jgil_site = (name); \
-        jgil_tstate _jgil_save = jgil_save_thread_at(_jgil_site);
+        jgil_block _jgil_blk __attribute__((cleanup(jgil_block_end))) = { 0, (site), 0 }; \
+        _jgil_blk.saved = (how); \
+        if (_jgil_blk.saved != 0) {
+
+#define JGIL_BEGIN_ALLOW_THREADS_NAMED(name) \
+    JGIL_BLOCK_OPEN_(name, jgil_save_thread_at(_jgil_blk.site))
 
 #define JGIL_BEGIN_ALLOW_THREADS JGIL_BEGIN_ALLOW_THREADS_NAMED(__func__)
 
-#define JGIL_BLOCK_THREADS   jgil_restore_thread_at(_jgil_save, _jgil_site);
-#define JGIL_UNBLOCK_THREADS _jgil_save = jgil_save_thread_at(_jgil_site);
+/* Inside a block: take the lock for a moment (to call managed code) and give
+ * it up again.  Leaving the block between the two is fine: nothing to re-take. */
+#define JGIL_BLOCK_THREADS \
+    jgil_restore_thread_at(_jgil_blk.saved, _jgil_blk.site); \
+    _jgil_blk.saved = JGIL_TSTATE_HELD;
+#define JGIL_UNBLOCK_THREADS _jgil_blk.saved = jgil_save_thread_at(_jgil_blk.site);
 
+/* The lock is re-taken by the cleanup as the scope closes. */
 #define JGIL_END_ALLOW_THREADS \
-        JGIL_BLOCK_THREADS \
+        } \
     }
 
 /* Release only if `cond` holds (e.g. n > 512): tiny work is not worth the
  * release.  When the lock is kept, checked mode still verifies that the caller
- * holds it.  Close with JGIL_END_ALLOW_THREADS_IF.  Inside, test
- * JGIL_RELEASED to know which way it went; JGIL_BLOCK/UNBLOCK_THREADS are not
- * allowed in these blocks. */
+ * holds it (and skips the body if not).  Close with JGIL_END_ALLOW_THREADS_IF.
+ * Inside, test JGIL_RELEASED to know which way it went; JGIL_BLOCK/UNBLOCK_THREADS
+ * are not allowed in these blocks. */
 #define JGIL_BEGIN_ALLOW_THREADS_IF(cond) \
-    { \
-        const char *_jgil_site = __func__; \
-        jgil_tstate _jgil_save = (cond) ? jgil_save_thread_at(_jgil_site) \
-                                        : (jgil_require_gil_at(_jgil_site), JGIL_TSTATE_HELD);
+    JGIL_BLOCK_OPEN_(__func__, (cond) ? jgil_save_thread_at(_jgil_blk.site) : jgil_keep_at(_jgil_blk.site))
 
-#define JGIL_RELEASED (_jgil_save != JGIL_TSTATE_HELD)
+#define JGIL_RELEASED (_jgil_blk.saved != JGIL_TSTATE_HELD)
 
-#define JGIL_END_ALLOW_THREADS_IF \
-        if (_jgil_save != JGIL_TSTATE_HELD) \
-            jgil_restore_thread_at(_jgil_save, _jgil_site); \
-    }
+#define JGIL_END_ALLOW_THREADS_IF JGIL_END_ALLOW_THREADS
 
 /* Adaptive: release if the call is known to be long (expected_ns >=
  * JGIL_ADAPTIVE_LONG_NS) or another thread is waiting for the lock now. */
 #define JGIL_BEGIN_ALLOW_THREADS_ADAPTIVE(expected_ns) \
     JGIL_BEGIN_ALLOW_THREADS_IF(jgil_should_release(expected_ns))
-#define JGIL_END_ALLOW_THREADS_ADAPTIVE JGIL_END_ALLOW_THREADS_IF
+#define JGIL_END_ALLOW_THREADS_ADAPTIVE JGIL_END_ALLOW_THREADS
 
 /* ---- cancellation (Ruby's rb_nogvl unblocking function) ---- */
 
@@ -447,14 +626,14 @@ static inline int jgil_should_release(int64_t expected_ns)
  * polls, pthread_cond_signal, shutdown(2) a socket...).  ubf must be
  * async-safe-ish: no JNI, no lock the kernel may hold while blocking.  It can
  * also fire spuriously (a thread interrupted and cleared): confirm with
- * jgil_cancelled().  After END, throw with jgil_throw_cancelled(). */
+ * jgil_cancelled().  After END, throw with jgil_throw_cancelled().  The
+ * section is closed (the ubf forgotten) however the block is left. */
 #define JGIL_BEGIN_ALLOW_THREADS_CANCELLABLE(ubf, arg) \
     JGIL_BEGIN_ALLOW_THREADS_NAMED(__func__) \
-        jgil_api_ptr->cancel_begin((ubf), (arg));
+        jgil_api_ptr->cancel_begin((ubf), (arg)); \
+        _jgil_blk.cancellable = 1;
 
-#define JGIL_END_ALLOW_THREADS_CANCELLABLE \
-        jgil_api_ptr->cancel_end(); \
-    JGIL_END_ALLOW_THREADS
+#define JGIL_END_ALLOW_THREADS_CANCELLABLE JGIL_END_ALLOW_THREADS
 
 #ifdef __cplusplus
 }

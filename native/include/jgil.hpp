@@ -27,10 +27,10 @@
  *     then holds nothing and its destructor does nothing, the outer one
  *     re-takes the lock, and call_released does not run its callable.  The
  *     exception reaches Java when the native method returns.  Check ok() if
- *     you must know.  That is certain in checked mode; without it, if another
- *     thread holds the lock uncontended at that moment, the inline fast path
- *     (which does not know the caller's thread id) frees that thread's lock
- *     until the inner guard ends.  Test in checked mode.
+ *     you must know.  The same holds without checked mode: the fast path
+ *     compares the owner word with the caller's own id, so it never frees
+ *     another thread's lock.  Test in checked mode all the same: it names
+ *     both sections.
  *   - Guards must be destroyed on the thread that made them, in reverse
  *     order (scopes do that).
  *
@@ -71,7 +71,14 @@ inline void throw_if_cancelled()
         throw cancelled();
 }
 
-/* Releases the lock for the guard's scope. */
+/* Releases the lock for the guard's scope.  Unlike a C macro block, whose
+ * body's objects die before its re-take, this guard's destructor re-takes the
+ * lock when the guard dies, so an object declared after the guard in the same
+ * scope dies first: declare a pinned-array guard AFTER the allow_threads,
+ * never before it (or use call_released, which scopes both for you).  A C
+ * macro block (JGIL_BEGIN/END_ALLOW_THREADS) works in C++ too: return, break
+ * and exceptions out of it re-take the lock (its cleanup attribute), and a
+ * refused block skips its body. */
 class allow_threads {
 public:
     explicit allow_threads(const char *site = __builtin_FUNCTION()) noexcept

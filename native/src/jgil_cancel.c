@@ -24,6 +24,16 @@
  * Records are recycled through a free list when their OS thread ends (a
  * pthread key destructor); the Java side maps a record to whichever Thread
  * armed it last.
+ *
+ * A record belongs to an OS thread, and a virtual thread's sections run on
+ * whichever carrier it is mounted on: a record armed by one virtual thread
+ * would answer for the next one on that carrier (a flag that tracks the wrong
+ * thread's interrupt).  So each record remembers the identity it serves, and
+ * the save slow path -- which a virtual thread's BEGIN always takes -- rebinds
+ * it (jgil_cancel_bind): a record armed for another identity is disarmed, and
+ * its next poll registers it for the thread that runs now.  A poll is
+ * therefore exact inside a released section; outside one (holding the lock),
+ * a virtual thread's poll may answer for the thread that last released here.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -42,6 +52,7 @@ typedef struct cancel_rec {
     void (*ubf)(void *);
     void *arg;
     int fired;
+    int64_t identity;     /* the lock identity this record serves (jgil_cancel_bind) */
     struct cancel_rec *next_free;
 } cancel_rec;
 
@@ -93,6 +104,7 @@ static cancel_rec *rec_get(void)
     }
     r->next_free = NULL;
     r->fired = 0;
+    r->identity = 0;
     __atomic_store_n(&r->flag, 0, __ATOMIC_RELAXED);
     pthread_setspecific(rec_key, r);
     tls_rec = r;
@@ -137,6 +149,18 @@ int jgil_cancel_poll(void)
     if (r == NULL && (r = rec_get()) == NULL)
         return 0;
     return arm(r);
+}
+
+void jgil_cancel_bind(int64_t identity)
+{
+    cancel_rec *r = tls_rec;
+    if (r == NULL || r->identity == identity)
+        return;
+    r->identity = identity;
+    /* A watcher scan still working for the previous thread may set the flag
+     * again: a set flag is confirmed by an upcall, so that is only spurious. */
+    __atomic_store_n(&r->armed, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&r->flag, 0, __ATOMIC_RELAXED);
 }
 
 void jgil_cancel_begin(void (*ubf)(void *), void *arg)

@@ -21,12 +21,21 @@ int jgil_cancel_init(JNIEnv *env, jclass runtime_class);
 int jgil_cancel_poll(void);
 void jgil_cancel_begin(void (*ubf)(void *), void *arg);
 void jgil_cancel_end(void);
+/* The save slow path learnt who runs on this OS thread now (a virtual thread
+ * may follow another on the same carrier): a record armed for another thread
+ * is disarmed, so that the next poll registers it for this one. */
+void jgil_cancel_bind(int64_t identity);
 
 /* Per-call-site statistics (jgil_stats.c), on the slow path under JGIL_SLOW_STATS. */
 void jgil_stats_begin(void);
 void jgil_stats_work_done(void);
 void jgil_stats_end(const char *site);
+void jgil_stats_abandon(void);
 int jgil_stats_period(void);
+
+/* Tests only: make every membarrier(2) call fail with EPERM from now on
+ * (org.jgil.NativeProbe.failBarrier). */
+void jgil_test_fail_barrier(int on);
 
 /* Same clock as System.nanoTime() on Linux. */
 static inline int64_t jgil_nanotime(void)

@@ -80,14 +80,67 @@ static int64_t revocations;
 static int32_t backoff = BACKOFF_MIN;
 static int64_t last_revocation_ns;
 
-/* Makes every thread of the process pass a full memory barrier: the other
- * half of the compiler barriers in jgil.h's fast paths. */
-static void heavy_barrier(void)
+/* ---- the process-wide barrier ----
+ *
+ * Once registered, membarrier(2) should fail only for want of memory, for a
+ * moment.  But a seccomp filter installed later, or a checkpoint/restore that
+ * drops the registration, makes it fail for good (EPERM, EINVAL), and a local
+ * fence would not do in its place.  So a barrier that keeps failing is given
+ * up: the fast paths go to JGIL_MODE_FENCED (a CAS each way, which needs no
+ * barrier) for the rest of the process, and heavy_barrier() returns -1 at
+ * once from then on.  Its callers then do without: a revoker leaves a live
+ * reservation in place and reports the reserver as the owner (settle_locked),
+ * so there is never a second owner; the reserver's END takes it up.  Releases
+ * already past their read of `mode` when the barrier failed finish the old
+ * way: each may miss a waiter's WAITERS bit once, which the waiter's timed
+ * wait (one switch interval) covers; none can let two threads own the lock. */
+#define BARRIER_TRIES 100
+static int barrier_lost;          /* 1 once the barrier was given up */
+static int barrier_fail_for_test; /* jgil_test_fail_barrier() */
+
+void jgil_test_fail_barrier(int on)
 {
-    /* Once registered it fails only for want of memory (ENOMEM), for a moment;
-     * a local fence would not do in its place, so try again. */
-    while (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
+    __atomic_store_n(&barrier_fail_for_test, on, __ATOMIC_SEQ_CST);
+}
+
+/* The flag before the modes: whoever stores another mode afterwards reads the
+ * flag after its store (set_mode) and puts FENCED back. */
+static void give_up_barrier(void)
+{
+    __atomic_store_n(&barrier_lost, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&runtime_state.resume_mode, JGIL_MODE_FENCED, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&runtime_state.mode, JGIL_MODE_FENCED, __ATOMIC_SEQ_CST);
+}
+
+static void set_mode(int32_t *field, int mode)
+{
+    __atomic_store_n(field, mode, __ATOMIC_SEQ_CST);
+    if (mode != JGIL_MODE_FENCED && __atomic_load_n(&barrier_lost, __ATOMIC_SEQ_CST))
+        __atomic_store_n(field, JGIL_MODE_FENCED, __ATOMIC_SEQ_CST);
+}
+
+/* Makes every thread of the process pass a full memory barrier: the other
+ * half of the compiler barriers in jgil.h's fast paths.  0, or -1 once the
+ * barrier is lost (see above). */
+static int heavy_barrier(void)
+{
+    if (__atomic_load_n(&barrier_lost, __ATOMIC_ACQUIRE))
+        return -1;
+    int saved_errno = errno;
+    for (int tries = 0; tries < BARRIER_TRIES; tries++) {
+        int failed = __atomic_load_n(&barrier_fail_for_test, __ATOMIC_RELAXED)
+            ? (errno = EPERM, 1) : syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0;
+        if (!failed) {
+            errno = saved_errno;
+            return 0;
+        }
+        if (errno != ENOMEM && errno != EAGAIN && errno != EINTR)
+            break;
         sched_yield();
+    }
+    give_up_barrier();
+    errno = saved_errno;
+    return -1;
 }
 
 /* ---- per-thread slots (jgil_this_thread()) ----
@@ -96,14 +149,15 @@ static void heavy_barrier(void)
  * possibly after the reserver has left its block or ended: the slots are
  * therefore never freed, only recycled to the next thread. */
 
-/* A slot and the runtime's own link, which the public struct does not show. */
+/* A slot and the runtime's own fields, which the public struct does not show. */
 typedef struct slot {
     jgil_thread pub;          /* first: a jgil_thread * is a struct slot * */
     struct slot *next_free;
+    pid_t os_tid;             /* on the free list: the thread that had it */
 } slot;
 
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
-static slot *free_slots;
+static slot *free_slots, **free_tail = &free_slots; /* oldest first */
 static pthread_key_t slot_key;
 static pthread_once_t slot_key_once = PTHREAD_ONCE_INIT;
 static __thread jgil_thread *my_slot;
@@ -112,47 +166,82 @@ static __thread jgil_thread *my_slot;
  * pool (jgil code in a later thread-exit destructor). */
 static slot no_memory_slot, exited_slot;
 
+/* A slot goes back into use only once the thread that had it is gone from the
+ * kernel, which is after all of its thread-exit destructors ran: files of
+ * extensions cache the slot (jgil_this_thread_cache), and a destructor that
+ * runs after ours may still BEGIN with it; were the slot already another
+ * thread's, that BEGIN would match the other thread's id and free its lock.
+ * Until then its tid stays 0, which sends every such call to the slow path. */
 static void slot_return(void *p)
 {
     slot *t = p;
     t->pub.tid = 0; /* never matches an owner word again until reissued */
+    t->os_tid = (pid_t)syscall(SYS_gettid);
     pthread_mutex_lock(&slots_lock);
-    t->next_free = free_slots;
-    free_slots = t;
+    t->next_free = NULL;
+    *free_tail = t;
+    free_tail = &t->next_free;
     pthread_mutex_unlock(&slots_lock);
     my_slot = &exited_slot.pub;
 }
 
 static void slot_key_create(void) { (void)pthread_key_create(&slot_key, slot_return); }
 
+/* The first free slot whose thread has left the kernel, among the few oldest
+ * (the likeliest to be gone): a thread that churns through threads reuses
+ * slots, and one whose old threads linger allocates a few more. */
+static slot *slot_reusable_locked(void)
+{
+    pid_t pid = getpid();
+    int looked = 0;
+    for (slot **p = &free_slots; *p != NULL && looked < 8; p = &(*p)->next_free, looked++) {
+        slot *t = *p;
+        if (syscall(SYS_tgkill, pid, t->os_tid, 0) != 0 && errno == ESRCH) {
+            *p = t->next_free;
+            if (free_tail == &t->next_free)
+                free_tail = p;
+            return t;
+        }
+    }
+    return NULL;
+}
+
 static jgil_thread *this_thread(void)
 {
     if (my_slot != NULL)
         return my_slot;
+    int saved_errno = errno; /* reached from the fast path's first call in a file */
     pthread_once(&slot_key_once, slot_key_create);
     pthread_mutex_lock(&slots_lock);
-    slot *t = free_slots;
-    if (t != NULL)
-        free_slots = t->next_free;
+    slot *t = slot_reusable_locked();
     pthread_mutex_unlock(&slots_lock);
     if (t == NULL) {
         t = calloc(1, sizeof *t);
-        if (t == NULL)
+        if (t == NULL) {
+            errno = saved_errno;
             return &no_memory_slot.pub;
+        }
     }
     t->pub.tid = 0;
     t->pub.retaking = 0;
+    t->next_free = NULL;
     my_slot = &t->pub;
     (void)pthread_setspecific(slot_key, t);
+    errno = saved_errno;
     return &t->pub;
 }
 
-/* The slow paths learn the caller's id from Java; the fast path needs it. */
+/* The slow paths learn the caller's id from Java; the fast path needs it.  A
+ * virtual thread's identity is never kept: the slot belongs to the carrier,
+ * and the next virtual thread mounted there would pass the fast path's
+ * ownership check with it.  The slot forgets what it knew instead, so that
+ * no identity of an earlier thread on this carrier matches either. */
 static void remember_tid(jgil_tstate tid)
 {
     jgil_thread *t = this_thread();
-    if (tid > 0 && t != &no_memory_slot.pub && t != &exited_slot.pub)
-        t->tid = tid;
+    if (tid <= 0 || t == &no_memory_slot.pub || t == &exited_slot.pub)
+        return;
+    t->tid = (tid & JGIL_VIRTUAL_BIT) ? 0 : tid;
 }
 
 /* Called by the revoker while the word says REVOKING: nobody holds the lock,
@@ -166,7 +255,7 @@ static void reservations_off(void)
         backoff *= 2;
     last_revocation_ns = now;
     runtime_state.reserve_countdown = backoff;
-    __atomic_store_n(&runtime_state.mode, JGIL_MODE_PLAIN, __ATOMIC_RELAXED);
+    set_mode(&runtime_state.mode, JGIL_MODE_PLAIN);
 }
 
 /* Revokes a reservation and returns the lock word as the scheduler should see
@@ -206,13 +295,17 @@ static int64_t settle_locked(void)
          * the lock meanwhile (its plain store wipes our bit), what we read here
          * does not matter: the CAS below fails and we look again. */
         jgil_thread *reserver = __atomic_load_n(&runtime_state.reserver, __ATOMIC_ACQUIRE);
-        heavy_barrier();
+        int fenced = heavy_barrier() == 0;
         /* Only the reserver's own slot counts: a slot recycled to another thread
-         * (its owner ended inside a block) must not keep the lock reserved. */
-        int retaking = reserver != NULL && reserver->tid == (w & JGIL_OWNER_MASK)
-                       && __atomic_load_n(&reserver->retaking, __ATOMIC_ACQUIRE);
+         * (its owner ended inside a block) must not keep the lock reserved.
+         * Without the barrier the flag proves nothing, so a live reserver counts
+         * as retaking: the reservation stays, and the lock is the reserver's
+         * until its END (which, the mode being FENCED now, never reserves again). */
+        int live = reserver != NULL && reserver->tid == (w & JGIL_OWNER_MASK);
+        int retaking = live && (!fenced || __atomic_load_n(&reserver->retaking, __ATOMIC_ACQUIRE));
         if (!retaking) {
-            reservations_off();
+            if (fenced)
+                reservations_off();
             __atomic_add_fetch(&revocations, 1, __ATOMIC_RELAXED);
         }
         int64_t cur = w | JGIL_REVOKING_BIT;
@@ -256,29 +349,38 @@ static int retake_reserved(jgil_tstate saved)
  * failure through it, and a JVM upcall may clobber it.  Statistics and the
  * no-lock policy divert the fast path here too, but need no Java: only a
  * failed CAS or checked mode calls up. */
+/* Statistics: called once the caller is known to hold the lock (or under
+ * policy "none"), so that a misuse never counts.  The fast path counts down
+ * only when statistics alone are on (and it held the lock); otherwise this
+ * does.  Returns the tag for a block to time. */
+static jgil_tstate stats_sample(int flags)
+{
+    if (!(flags & JGIL_SLOW_STATS))
+        return 0;
+    /* Atomic for policy "none", where nobody holds a lock; uncontended otherwise. */
+    if (flags != JGIL_SLOW_STATS)
+        __atomic_sub_fetch(&runtime_state.stats_countdown, 1, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&runtime_state.stats_countdown, __ATOMIC_RELAXED) > 0)
+        return 0;
+    __atomic_store_n(&runtime_state.stats_countdown, jgil_stats_period(), __ATOMIC_RELAXED);
+    jgil_stats_begin();
+    return JGIL_TSTATE_SAMPLED; /* sends this block's END to the slow path too */
+}
+
 static jgil_tstate save_thread_slow(const char *site)
 {
     int flags = __atomic_load_n(&runtime_state.slow_flags, __ATOMIC_RELAXED);
-    jgil_tstate sampled = 0;
-    if (flags & JGIL_SLOW_STATS) {
-        /* The fast path counts down only when statistics alone are on. */
-        if (flags != JGIL_SLOW_STATS)
-            runtime_state.stats_countdown--;
-        if (runtime_state.stats_countdown <= 0) {
-            runtime_state.stats_countdown = jgil_stats_period();
-            jgil_stats_begin();
-            sampled = JGIL_TSTATE_SAMPLED; /* sends this block's END here too */
-        }
-    }
-    if (flags & JGIL_SLOW_NOLOCK)
+    if (flags & JGIL_SLOW_NOLOCK) {
+        (void)stats_sample(flags); /* its END ends it: a NOLOCK state cannot carry the tag */
         return JGIL_TSTATE_NOLOCK;
+    }
     if (!(flags & JGIL_SLOW_CHECKED)) {
         /* The uncontended case still needs no Java. */
         int64_t w = __atomic_load_n(&runtime_state.owner, __ATOMIC_RELAXED);
         if (w > 0 && w == this_thread()->tid
             && __atomic_compare_exchange_n(&runtime_state.owner, &w, 0, 0,
                                            __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-            return w | sampled;
+            return w | stats_sample(flags);
     }
     int saved_errno = errno;
     jlong tid = 0;
@@ -290,8 +392,12 @@ static jgil_tstate save_thread_slow(const char *site)
             tid = 0;
     }
     remember_tid(tid);
+    if (tid > 0) {
+        jgil_cancel_bind(tid);
+        tid |= stats_sample(flags);
+    }
     errno = saved_errno;
-    return tid > 0 ? tid | sampled : tid;
+    return tid;
 }
 
 static void restore_thread_slow(jgil_tstate saved, const char *site)
@@ -303,8 +409,10 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
         saved &= ~JGIL_TSTATE_SAMPLED; /* timed: jgil_stats_* below know it by their own state */
     if (flags & JGIL_SLOW_STATS)
         jgil_stats_work_done();
-    if (flags & JGIL_SLOW_NOLOCK)
+    if (flags & JGIL_SLOW_NOLOCK) {
+        jgil_stats_end(site); /* nothing to re-take: a sample (if any) ends here */
         return; /* policy "none", whatever the block began under */
+    }
     if (saved > 0 && !(flags & JGIL_SLOW_CHECKED) && retake_reserved(saved)) {
         if (flags & JGIL_SLOW_STATS)
             jgil_stats_end(site);
@@ -321,6 +429,7 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
     int saved_errno = errno;
     JNIEnv *env = jgil_env();
     if (env == NULL) {
+        jgil_stats_abandon(); /* nothing was re-taken: no sample */
         errno = saved_errno;
         return;
     }
@@ -329,6 +438,7 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
         /* saved == 0: BEGIN itself failed (its exception is pending) and never
          * gave the lock up; nothing to take back. */
         if (saved == 0) {
+            jgil_stats_abandon();
             errno = saved_errno;
             return;
         }
@@ -364,8 +474,10 @@ static void restore_thread_slow(jgil_tstate saved, const char *site)
 /* A fast release (a plain store, or a reservation) saw `waiting` set: a
  * waiter may have set WAITERS just before our store wiped it, and may be
  * asleep.  Take the lock back if it is still free (or ours) and give it up
- * again through the scheduler, which wakes whoever waits.  If another thread
- * took it meanwhile, that thread's release will see `waiting` in turn. */
+ * again through the scheduler, which wakes whoever waits.  If a third thread
+ * took it meanwhile, its release would not know of the waiter (nothing says
+ * that it reads `waiting`: a CAS release does not look), so the bit goes into
+ * its word, and its release goes through the scheduler in turn. */
 static void release_raced(jgil_tstate saved, const char *site)
 {
     int saved_errno = errno;
@@ -382,8 +494,13 @@ static void release_raced(jgil_tstate saved, const char *site)
             sched_yield();
             continue;
         }
-        errno = saved_errno;
-        return;
+        /* Owned (or reserved) by another thread: it must release through the scheduler. */
+        if ((w & JGIL_WAITERS_BIT)
+            || __atomic_compare_exchange_n(&runtime_state.owner, &w, w | JGIL_WAITERS_BIT, 0,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+            errno = saved_errno;
+            return;
+        }
     }
     JNIEnv *env = env_for_upcall();
     if (env != NULL) {
@@ -576,15 +693,17 @@ JNIEXPORT jint JNICALL Java_org_jgil_GilRuntime_selectMode(JNIEnv *env, jclass c
         registered = syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
     int mode = registered ? wanted : JGIL_MODE_FENCED;
     runtime_state.reserve_countdown = BACKOFF_MIN;
-    __atomic_store_n(&runtime_state.mode, mode, __ATOMIC_SEQ_CST);
-    return mode;
+    /* A spent countdown returns to what was asked for: "plain" stays plain. */
+    set_mode(&runtime_state.resume_mode, mode);
+    set_mode(&runtime_state.mode, mode);
+    return __atomic_load_n(&runtime_state.mode, __ATOMIC_SEQ_CST);
 }
 
 JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_heavyBarrier(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
     if (__atomic_load_n(&runtime_state.mode, __ATOMIC_RELAXED) != JGIL_MODE_FENCED)
-        heavy_barrier();
+        (void)heavy_barrier(); /* if it fails, the mode is FENCED from now on */
 }
 
 JNIEXPORT jlong JNICALL Java_org_jgil_GilRuntime_settle(JNIEnv *env, jclass cls)

@@ -19,6 +19,13 @@
  * Sites are keyed by the name pointer the macro passes (a string literal or
  * __func__, so stable for the life of the library) in a fixed open-addressing
  * table that is only ever inserted into.
+ *
+ * Totals are written only by the thread that holds the lock, but a reset comes
+ * from any thread: zeroing them under a writer's load-add-store would be
+ * undone by its store.  So a reset only starts a new epoch, and a site's
+ * totals count for the epoch they carry: the first writer of a new epoch
+ * zeroes them, and a reader shows a site of an older epoch as empty.  A sample
+ * that straddles the reset is dropped, which is what a reset means.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -36,6 +43,7 @@
 
 typedef struct site_stats {
     const char *name;       /* NULL: free slot; set once by CAS */
+    int64_t epoch;          /* the reset epoch these totals belong to */
     int64_t samples;
     int64_t released_ns;    /* in stamp units until read */
     int64_t reacquire_ns;
@@ -43,6 +51,7 @@ typedef struct site_stats {
 
 static site_stats sites[SITE_SLOTS];
 static int64_t sites_overflow; /* samples of sites that found the table full */
+static int64_t epoch = 1;      /* bumped by each reset */
 
 /* ---- time stamps ---- */
 
@@ -145,6 +154,11 @@ void jgil_stats_work_done(void)
         sample_work_done = stamp();
 }
 
+void jgil_stats_abandon(void)
+{
+    sample_begin = 0;
+}
+
 void jgil_stats_end(const char *site)
 {
     if (sample_begin == 0)
@@ -156,6 +170,13 @@ void jgil_stats_end(const char *site)
     } else {
         /* The caller holds the lock again: plain additions race with no other
          * END (only under policy "none" could two meet, and lose a sample). */
+        int64_t now = __atomic_load_n(&epoch, __ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&s->epoch, __ATOMIC_RELAXED) != now) {
+            __atomic_store_n(&s->samples, 0, __ATOMIC_RELAXED);
+            __atomic_store_n(&s->released_ns, 0, __ATOMIC_RELAXED);
+            __atomic_store_n(&s->reacquire_ns, 0, __ATOMIC_RELAXED);
+            __atomic_store_n(&s->epoch, now, __ATOMIC_RELEASE);
+        }
         add(&s->samples, 1);
         add(&s->released_ns, sample_work_done - sample_begin);
         add(&s->reacquire_ns, back - sample_work_done);
@@ -178,16 +199,18 @@ JNIEXPORT jint JNICALL Java_org_jgil_GilRuntime_siteStats(JNIEnv *env, jclass cl
         return 0;
     }
     double scale = ns_per_stamp();
+    int64_t now = __atomic_load_n(&epoch, __ATOMIC_ACQUIRE);
     jint n = 0;
     for (int i = 0; i < SITE_SLOTS && n < capacity; i++) {
         const char *name = __atomic_load_n(&sites[i].name, __ATOMIC_ACQUIRE);
         if (name == NULL)
             continue;
-        jlong v[3] = {
-            __atomic_load_n(&sites[i].samples, __ATOMIC_RELAXED),
-            (jlong)(__atomic_load_n(&sites[i].released_ns, __ATOMIC_RELAXED) * scale),
-            (jlong)(__atomic_load_n(&sites[i].reacquire_ns, __ATOMIC_RELAXED) * scale),
-        };
+        jlong v[3] = { 0, 0, 0 };
+        if (__atomic_load_n(&sites[i].epoch, __ATOMIC_ACQUIRE) == now) {
+            v[0] = __atomic_load_n(&sites[i].samples, __ATOMIC_RELAXED);
+            v[1] = (jlong)(__atomic_load_n(&sites[i].released_ns, __ATOMIC_RELAXED) * scale);
+            v[2] = (jlong)(__atomic_load_n(&sites[i].reacquire_ns, __ATOMIC_RELAXED) * scale);
+        }
         jstring s = (*env)->NewStringUTF(env, name);
         if (s == NULL)
             return 0; /* OutOfMemoryError pending */
@@ -204,9 +227,5 @@ JNIEXPORT jint JNICALL Java_org_jgil_GilRuntime_siteStats(JNIEnv *env, jclass cl
 JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_resetSiteStats(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
-    for (int i = 0; i < SITE_SLOTS; i++) {
-        __atomic_store_n(&sites[i].samples, 0, __ATOMIC_RELAXED);
-        __atomic_store_n(&sites[i].released_ns, 0, __ATOMIC_RELAXED);
-        __atomic_store_n(&sites[i].reacquire_ns, 0, __ATOMIC_RELAXED);
-    }
+    __atomic_add_fetch(&epoch, 1, __ATOMIC_ACQ_REL);
 }

@@ -20,7 +20,7 @@
 JNIEXPORT jlong JNICALL Java_org_jgil_KitProbe_spinCancellable(JNIEnv *env, jclass cls, jlong nanos)
 {
     (void)cls;
-    int64_t start, now;
+    int64_t start = 0, now = 0; /* a refused BEGIN skips the body */
     int cancelled = 0;
     JGIL_BEGIN_ALLOW_THREADS
     start = now = jgil_nanotime();
@@ -56,7 +56,7 @@ JNIEXPORT jint JNICALL Java_org_jgil_KitProbe_blockCancellable(JNIEnv *env, jcla
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
         return jgil_throw(env, "java/io/IOException", "pipe: %s", strerror(errno));
-    int cancelled = 0, rc;
+    int cancelled = 0, rc = 0;
     JGIL_BEGIN_ALLOW_THREADS_CANCELLABLE(wake_pipe, &fds[1])
     for (;;) {
         struct pollfd p = { fds[0], POLLIN, 0 };
@@ -88,7 +88,7 @@ JNIEXPORT jint JNICALL Java_org_jgil_KitProbe_blockCancellable(JNIEnv *env, jcla
 JNIEXPORT jlong JNICALL Java_org_jgil_KitProbe_pollCostPicos(JNIEnv *env, jclass cls, jint n)
 {
     (void)env; (void)cls;
-    int64_t start, end;
+    int64_t start = 0, end = 0;
     int hits = 0;
     JGIL_BEGIN_ALLOW_THREADS
     hits += jgil_cancelled(); /* arms the thread */
@@ -104,7 +104,7 @@ JNIEXPORT jlong JNICALL Java_org_jgil_KitProbe_pollCostPicos(JNIEnv *env, jclass
 JNIEXPORT jboolean JNICALL Java_org_jgil_KitProbe_cancelledNow(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
-    int c;
+    int c = 0;
     JGIL_BEGIN_ALLOW_THREADS
     c = jgil_cancelled();
     JGIL_END_ALLOW_THREADS
@@ -115,7 +115,7 @@ JNIEXPORT jboolean JNICALL Java_org_jgil_KitProbe_cancelledNow(JNIEnv *env, jcla
 JNIEXPORT jboolean JNICALL Java_org_jgil_KitProbe_releasedIf(JNIEnv *env, jclass cls, jboolean cond)
 {
     (void)env; (void)cls;
-    jboolean released;
+    jboolean released = JNI_FALSE;
     JGIL_BEGIN_ALLOW_THREADS_IF(cond)
     released = JGIL_RELEASED;
     JGIL_END_ALLOW_THREADS_IF
@@ -126,7 +126,7 @@ JNIEXPORT jboolean JNICALL Java_org_jgil_KitProbe_releasedIf(JNIEnv *env, jclass
 JNIEXPORT jboolean JNICALL Java_org_jgil_KitProbe_releasedAdaptive(JNIEnv *env, jclass cls, jlong expected_ns)
 {
     (void)env; (void)cls;
-    jboolean released;
+    jboolean released = JNI_FALSE;
     JGIL_BEGIN_ALLOW_THREADS_ADAPTIVE(expected_ns)
     released = JGIL_RELEASED;
     JGIL_END_ALLOW_THREADS_ADAPTIVE
@@ -260,7 +260,7 @@ JNIEXPORT void JNICALL Java_org_jgil_KitProbe_callFromNativeThread(JNIEnv *env, 
     struct attach_job job = { NULL, use_ensure, (*env)->NewGlobalRef(env, action), NULL };
     (*env)->GetJavaVM(env, &job.vm);
     pthread_t t;
-    int rc;
+    int rc = 0; /* a refused BEGIN (its exception pending) starts nothing */
     JGIL_BEGIN_ALLOW_THREADS
     rc = pthread_create(&t, NULL, attach_main, &job);
     if (rc == 0)

@@ -3,6 +3,7 @@
  * for measuring what the lock costs and for proving when calls overlap.
  */
 #include <pthread.h>
+#include <setjmp.h>
 #include <string.h>
 
 #include "jgil.h"
@@ -46,18 +47,39 @@ JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_spin(JNIEnv *env, jclass cls, j
                    "interval must have room for a start and an end (length >= 2)");
         return;
     }
-    jlong times[2];
+    jlong times[2] = { 0, 0 };
     if (release) {
         JGIL_BEGIN_ALLOW_THREADS
         times[0] = jgil_nanotime();
         times[1] = spin_until(times[0], nanos);
         JGIL_END_ALLOW_THREADS
+        if ((*env)->ExceptionCheck(env))
+            return; /* refused (its body skipped), or the re-take threw */
     } else {
         times[0] = jgil_nanotime();
         times[1] = spin_until(times[0], nanos);
     }
     if (interval != NULL)
         (*env)->SetLongArrayRegion(env, interval, 0, 2, times);
+}
+
+/* ---- blocks left early (CheckedModeTest) ---- */
+
+static __thread jmp_buf leave_to;
+
+JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_leaveBlockEarly(JNIEnv *env, jclass cls, jint how)
+{
+    (void)env; (void)cls;
+    volatile jint way = how; /* survives the longjmp */
+    if (way == 1 && setjmp(leave_to) != 0)
+        return 1; /* out of the block past its cleanup, as a longjmp goes */
+    JGIL_BEGIN_ALLOW_THREADS
+    if (way == 0)
+        return 0; /* the cleanup re-takes the lock */
+    if (way == 1)
+        longjmp(leave_to, 1);
+    JGIL_END_ALLOW_THREADS
+    return way;
 }
 
 /* ---- the reservation's race window, held open (ReservationTest) ---- */
@@ -159,7 +181,7 @@ JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_runOnNativeThread(JNIEnv *env, 
     if (job.action == NULL)
         return 0;
     pthread_t thread;
-    int rc;
+    int rc = 0; /* a refused BEGIN (its exception pending) starts nothing */
     /* The new thread needs the lock that this one holds: give it up while we wait. */
     JGIL_BEGIN_ALLOW_THREADS
     rc = pthread_create(&thread, NULL, native_thread_main, &job);

@@ -10,6 +10,9 @@
 #include "jgil.h"
 
 JNIEXPORT jlong JNICALL Java_org_jgil_GilRuntime_apiAddress0(JNIEnv *env, jclass cls);
+JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_cancelSetArmed(JNIEnv *env, jclass cls, jlong rec,
+                                                               jboolean armed, jboolean interrupted);
+static int arm_records; /* fake_arm_cancel_records() */
 
 static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
 static fobj *objects;
@@ -131,6 +134,8 @@ long fake_upcalls(void) { return __atomic_load_n(&upcalls, __ATOMIC_SEQ_CST); }
 long fake_attached_threads(void) { return __atomic_load_n(&attached_count, __ATOMIC_SEQ_CST); }
 int fake_critical_depth(void) { return critical_depth; }
 int64_t fake_tid(void) { return my_tid; }
+void fake_set_tid(int64_t tid) { my_tid = tid; }
+void fake_arm_cancel_records(int on) { __atomic_store_n(&arm_records, on, __ATOMIC_RELAXED); }
 
 /* ---------------------------------------------------------------- the Java side of the lock */
 
@@ -254,8 +259,13 @@ static jlong upcall(jmethodID mid, va_list ap)
         return owner == my_tid;
     if (strcmp(m->name, "isInterruptedFromNative") == 0)
         return interrupted;
-    if (strcmp(m->name, "cancelArm") == 0) /* no watcher here: every poll asks */
+    if (strcmp(m->name, "cancelArm") == 0) {
+        /* No watcher here: by default every poll asks; armed, a record answers from its flag. */
+        jlong rec = va_arg(ap, jlong);
+        if (__atomic_load_n(&arm_records, __ATOMIC_RELAXED))
+            Java_org_jgil_GilRuntime_cancelSetArmed(NULL, NULL, rec, JNI_TRUE, interrupted ? JNI_TRUE : JNI_FALSE);
         return interrupted;
+    }
     if (strcmp(m->name, "requireGilFromNative") == 0) {
         if (owner != my_tid)
             return ise("JGIL_REQUIRE_GIL() without the GIL");
@@ -456,6 +466,17 @@ static jstring JNICALL NewStringUTF(JNIEnv *env, const char *text)
     return (jstring)s;
 }
 
+/* Object arrays are fake_array(8, n) holding the element pointers. */
+static void JNICALL SetObjectArrayElement(JNIEnv *env, jobjectArray a, jsize i, jobject v)
+{
+    (void)env;
+    enter("SetObjectArrayElement", 0);
+    fobj *o = (fobj *)a;
+    if (o->kind != F_ARRAY || o->esize != 8 || i < 0 || i >= o->length)
+        DIE("SetObjectArrayElement out of range or not an array");
+    ((jobject *)o->data)[i] = v;
+}
+
 static void JNICALL SetLongArrayRegion(JNIEnv *env, jlongArray a, jsize start, jsize len, const jlong *buf)
 {
     (void)env;
@@ -529,6 +550,17 @@ static jint JNICALL DetachCurrentThread(JavaVM *vm)
 }
 
 JavaVM *fake_vm(void) { return (JavaVM *)&vm_ptr; }
+
+/* libjvm's lookup of the running VM, which jgil.h finds with dlsym() in an
+ * extension that never imported the runtime (the test binary exports it). */
+JNIEXPORT jint JNICALL JNI_GetCreatedJavaVMs(JavaVM **vms, jsize size, jsize *n)
+{
+    int started = table.FindClass != NULL;
+    if (started && size > 0)
+        vms[0] = fake_vm();
+    *n = started ? 1 : 0;
+    return JNI_OK;
+}
 JNIEnv *fake_env(void) { return attached ? (JNIEnv *)&my_env : NULL; }
 
 JNIEnv *fake_start(void)
@@ -558,6 +590,7 @@ JNIEnv *fake_start(void)
     table.NewDirectByteBuffer = NewDirectByteBuffer;
     table.NewStringUTF = NewStringUTF;
     table.SetLongArrayRegion = SetLongArrayRegion;
+    table.SetObjectArrayElement = SetObjectArrayElement;
     table.GetJavaVM = GetJavaVM;
     invoke_table.GetEnv = GetEnv;
     invoke_table.AttachCurrentThreadAsDaemon = AttachCurrentThreadAsDaemon;

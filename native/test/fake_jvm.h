@@ -64,6 +64,10 @@ int fake_critical_depth(void);              /* of the calling thread */
 
 /* The fake Java side of the lock, as GilRuntime/Gil would do it. */
 int64_t fake_tid(void);
+/* Another Java thread on this OS thread: a virtual thread mounted on the same carrier. */
+void fake_set_tid(int64_t tid);
+/* cancelArm arms the record as CancelWatcher.arm does (no watcher updates its flag afterwards). */
+void fake_arm_cancel_records(int on);
 void fake_gil_acquire(void);
 void fake_gil_release(void);
 int fake_gil_held(void);

@@ -5,6 +5,9 @@
  *   test_native runtime   slow paths, checked mode, no-lock, ensure/release on native threads, shutdown
  *   test_native kernels   every kernel, every ISA level, array and direct forms, ranges with canaries
  *   test_native badargs   the C-side argument checks: bad sizes and ranges throw, write nothing
+ *   test_native lock.*    the lock's promise in corner cases (see each test): virtual threads,
+ *                         three-way races, a lost barrier, blocks left early, recycled slots,
+ *                         statistics, an extension that never imported the runtime
  */
 #include <errno.h>
 #include <limits.h>
@@ -12,6 +15,7 @@
 #include <stddef.h>
 #include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "fake_jvm.h"
@@ -26,6 +30,17 @@ JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_markShutdown(JNIEnv *env, jclass
 JNIEXPORT jobject JNICALL Java_org_jgil_GilRuntime_stateBuffer(JNIEnv *env, jclass cls);
 JNIEXPORT jstring JNICALL Java_org_jgil_GilRuntime_siteName(JNIEnv *env, jclass cls, jlong site);
 JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_noopReleased(JNIEnv *env, jclass cls);
+JNIEXPORT jint JNICALL Java_org_jgil_GilRuntime_selectMode(JNIEnv *env, jclass cls, jint wanted);
+JNIEXPORT jlong JNICALL Java_org_jgil_GilRuntime_settle(JNIEnv *env, jclass cls);
+JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_heavyBarrier(JNIEnv *env, jclass cls);
+JNIEXPORT jint JNICALL Java_org_jgil_GilRuntime_siteStats(JNIEnv *env, jclass cls, jobjectArray names,
+                                                          jlongArray values);
+JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_resetSiteStats(JNIEnv *env, jclass cls);
+void jgil_test_fail_barrier(int on);
+/* noimport_ext.c: a separate library whose blocks run without jgil_import. */
+int noimport_block(JNIEnv *env, int n);
+int noimport_require(void);
+void noimport_checkpoint(void);
 JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_spin(JNIEnv *env, jclass cls, jlong nanos, jboolean release,
                                                       jlongArray interval);
 JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_runOnNativeThread(JNIEnv *env, jclass cls, jobject action);
@@ -636,6 +651,373 @@ static void test_badargs(void)
     printf("badargs: offsets, sizes, nulls, overflowing products, overlaps, NaN/Inf\n");
 }
 
+/* ================================================================ the lock's promise */
+
+#define VIRTUAL(id) (JGIL_VIRTUAL_BIT | (int64_t)(id))
+#define ISE "java/lang/IllegalStateException"
+
+/* A virtual thread's identity never enters its carrier's slot: a second virtual thread mounted on
+ * the same carrier must not pass the fast path's ownership check with the first one's id, nor
+ * read a cancel record armed for the first one. */
+static void test_lock_vthread(void)
+{
+    start();
+    int64_t carrier = fake_tid();
+    fake_arm_cancel_records(1);
+    fake_set_tid(VIRTUAL(100));
+    fake_gil_acquire();
+    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    expect_none();
+    CHECK(fake_gil_held());
+    /* V100 parks holding the lock; V101, mounted on this carrier, calls a released kernel. */
+    fake_set_tid(VIRTUAL(101));
+    long up = fake_upcalls();
+    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    expect_exception(ISE);
+    CHECK(fake_upcalls() > up);
+    CHECK(state->owner == VIRTUAL(100));
+
+    /* V100 polls (its record is armed, not interrupted), then V101 is interrupted. */
+    fake_set_tid(VIRTUAL(100));
+    int c = -1;
+    JGIL_BEGIN_ALLOW_THREADS
+    c = jgil_cancelled();
+    JGIL_END_ALLOW_THREADS
+    CHECK(c == 0);
+    fake_gil_release();
+    fake_set_tid(VIRTUAL(101));
+    fake_set_interrupted(1);
+    fake_gil_acquire();
+    c = -1;
+    JGIL_BEGIN_ALLOW_THREADS
+    c = jgil_cancelled();
+    JGIL_END_ALLOW_THREADS
+    CHECK(c == 1);
+    expect_none();
+    fake_set_interrupted(0);
+    fake_gil_release();
+    fake_set_tid(carrier);
+    fake_arm_cancel_records(0);
+}
+
+/* Holder H released with a plain store that wiped waiter W's WAITERS bit; a third thread T took
+ * the free lock with a CAS; H's release then saw `waiting`.  T's release must go through the
+ * scheduler, so the bit goes into T's word. */
+static void test_lock_raced(void)
+{
+    start();
+    int64_t me = fake_tid(), third = fake_tid() + 1000;
+    state->waiting = 1;
+    state->owner = third;
+    jgil_api_ptr->release_raced(me, "test");
+    CHECK(state->owner == (third | JGIL_WAITERS_BIT));
+    state->owner = third | JGIL_RESERVED_BIT; /* T's reservation: its END must not wipe the bit */
+    jgil_api_ptr->release_raced(me, "test");
+    CHECK(state->owner == (third | JGIL_RESERVED_BIT | JGIL_WAITERS_BIT));
+    state->owner = third | JGIL_WAITERS_BIT; /* already there: left alone */
+    jgil_api_ptr->release_raced(me, "test");
+    CHECK(state->owner == (third | JGIL_WAITERS_BIT));
+    /* Still free: H takes it back and releases through the scheduler, which wakes W. */
+    state->owner = 0;
+    fake_gil_acquire();
+    fake_gil_release();
+    long up = fake_upcalls();
+    jgil_api_ptr->release_raced(me, "test");
+    CHECK(fake_upcalls() == up + 1);
+    state->waiting = 0;
+    state->owner = 0;
+}
+
+/* membarrier(2) fails for good (EPERM): a revoker returns at once, leaves the live reservation
+ * in place and reports the reserver as the owner; the mode becomes FENCED and stays. */
+static void test_lock_barrier(void)
+{
+    start();
+    CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_RESERVE) == JGIL_MODE_RESERVE);
+    fake_gil_acquire();
+    Java_org_jgil_NativeProbe_noopReleased(env, NULL); /* the runtime learns this thread's id */
+    int64_t me = fake_tid();
+    jgil_tstate t = jgil_save_thread();
+    CHECK(t == me && state->owner == (me | JGIL_RESERVED_BIT));
+    jgil_test_fail_barrier(1);
+    CHECK(Java_org_jgil_GilRuntime_settle(env, NULL) == me);
+    CHECK(state->owner == (me | JGIL_RESERVED_BIT));
+    CHECK(state->mode == JGIL_MODE_FENCED);
+    jgil_restore_thread(t); /* the reserver takes its reservation up */
+    CHECK(state->owner == me);
+    long up = fake_upcalls();
+    for (int i = 0; i < 300; i++)
+        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    CHECK(fake_upcalls() == up);
+    CHECK(state->mode == JGIL_MODE_FENCED && state->owner == me);
+    CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_RESERVE) == JGIL_MODE_FENCED);
+    Java_org_jgil_GilRuntime_heavyBarrier(env, NULL); /* returns */
+    /* A reservation whose thread ended (its slot no longer carries the id) is freed all the same. */
+    state->reserver = jgil_this_thread();
+    state->owner = (me + 77) | JGIL_RESERVED_BIT;
+    CHECK(Java_org_jgil_GilRuntime_settle(env, NULL) == 0);
+    CHECK(state->owner == 0);
+    jgil_test_fail_barrier(0);
+}
+
+/* -Djgil.fastpath=plain stays plain; after a revocation's back-off, reserve comes back. */
+static void test_lock_plain(void)
+{
+    start();
+    CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_PLAIN) == JGIL_MODE_PLAIN);
+    fake_gil_acquire();
+    for (int i = 0; i < 1000; i++)
+        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    CHECK(state->mode == JGIL_MODE_PLAIN);
+    CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_RESERVE) == JGIL_MODE_RESERVE);
+    state->mode = JGIL_MODE_PLAIN; /* what a revocation does, for this many releases */
+    state->reserve_countdown = 5;
+    for (int i = 0; i < 5; i++)
+        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    CHECK(state->mode == JGIL_MODE_RESERVE);
+    fake_gil_release();
+    CHECK(state->owner == 0);
+}
+
+static int leave_by_return(int n)
+{
+    JGIL_BEGIN_ALLOW_THREADS
+    if (n > 0)
+        return n;
+    JGIL_END_ALLOW_THREADS
+    return 0;
+}
+
+static int leave_by_break_and_continue(void)
+{
+    int i;
+    for (i = 0; i < 10; i++) {
+        JGIL_BEGIN_ALLOW_THREADS_CANCELLABLE(NULL, NULL)
+        if (i == 3)
+            break;
+        if (i < 2)
+            continue;
+        JGIL_END_ALLOW_THREADS_CANCELLABLE
+    }
+    return i;
+}
+
+static int leave_between_block_and_unblock(void)
+{
+    JGIL_BEGIN_ALLOW_THREADS
+    JGIL_BLOCK_THREADS
+    if (fake_gil_held())
+        return 1; /* holding: nothing to re-take */
+    JGIL_UNBLOCK_THREADS
+    JGIL_END_ALLOW_THREADS
+    return 0;
+}
+
+/* return/break/continue out of a block re-take the lock; a refused block skips its body. */
+static void test_lock_blocks(void)
+{
+    start();
+    fake_gil_acquire();
+    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    for (int checked = 0; checked <= 1; checked++) {
+        state->slow_flags = checked ? JGIL_SLOW_CHECKED : 0;
+        CHECK(leave_by_return(5) == 5);
+        CHECK(state->owner == fake_tid());
+        CHECK(leave_by_break_and_continue() == 3);
+        CHECK(state->owner == fake_tid());
+        CHECK(leave_between_block_and_unblock() == 1);
+        CHECK(state->owner == fake_tid());
+        expect_none();
+    }
+    state->slow_flags = 0;
+    fake_gil_release();
+    for (int checked = 0; checked <= 1; checked++) {
+        state->slow_flags = checked ? JGIL_SLOW_CHECKED : 0;
+        int ran = 0;
+        JGIL_BEGIN_ALLOW_THREADS
+        ran = 1;
+        JGIL_END_ALLOW_THREADS
+        CHECK(ran == 0);
+        expect_exception(ISE);
+        JGIL_BEGIN_ALLOW_THREADS_CANCELLABLE(NULL, NULL)
+        ran = 1;
+        JGIL_END_ALLOW_THREADS_CANCELLABLE
+        CHECK(ran == 0);
+        expect_exception(ISE);
+        if (checked) { /* a kept block verifies the lock in checked mode */
+            JGIL_BEGIN_ALLOW_THREADS_IF(0)
+            ran = 1;
+            JGIL_END_ALLOW_THREADS_IF
+            CHECK(ran == 0);
+            expect_exception(ISE);
+        }
+        CHECK(state->owner == 0);
+    }
+    state->slow_flags = 0;
+}
+
+/* A BEGIN from a thread-exit destructor that runs after the runtime took the thread's slot back,
+ * through a file's cached slot, while another thread holds the lock. */
+static pthread_key_t late_key;
+static pthread_mutex_t phase_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t phase_moved = PTHREAD_COND_INITIALIZER;
+static int phase;
+static jgil_tstate late_saved = -99;
+static jgil_thread *slot_of_a, *slot_of_b, *slot_of_c;
+
+static void wait_phase(int p)
+{
+    pthread_mutex_lock(&phase_lock);
+    while (phase < p)
+        pthread_cond_wait(&phase_moved, &phase_lock);
+    pthread_mutex_unlock(&phase_lock);
+}
+
+static void set_phase(int p)
+{
+    pthread_mutex_lock(&phase_lock);
+    phase = p;
+    pthread_cond_broadcast(&phase_moved);
+    pthread_mutex_unlock(&phase_lock);
+}
+
+static void late_destructor(void *arg)
+{
+    (void)arg;
+    set_phase(1);  /* the runtime's destructor (an earlier key) has run */
+    wait_phase(2); /* another thread holds the lock, its id in a slot */
+    late_saved = jgil_save_thread();
+    if (late_saved > 0)
+        jgil_restore_thread(late_saved);
+    set_phase(3);
+}
+
+static void *exiting_thread(void *arg)
+{
+    (void)arg;
+    jgil_gilstate st = jgil_ensure();
+    CHECK(st >= 0);
+    for (int i = 0; i < 3; i++) /* the first is slow (the runtime learns the id), then fast */
+        jgil_restore_thread(jgil_save_thread());
+    slot_of_a = jgil_this_thread();
+    jgil_release(st);
+    pthread_setspecific(late_key, (void *)1);
+    return NULL;
+}
+
+static void *holding_thread(void *arg)
+{
+    (void)arg;
+    wait_phase(1);
+    jgil_gilstate st = jgil_ensure();
+    CHECK(st >= 0);
+    jgil_restore_thread(jgil_save_thread());
+    jgil_restore_thread(jgil_save_thread());
+    slot_of_b = jgil_this_thread();
+    set_phase(2);
+    wait_phase(3);
+    CHECK(fake_gil_held());
+    jgil_release(st);
+    return NULL;
+}
+
+static void *later_thread(void *arg)
+{
+    (void)arg;
+    slot_of_c = jgil_this_thread();
+    return NULL;
+}
+
+static void test_lock_slots(void)
+{
+    start();
+    (void)jgil_this_thread(); /* creates the runtime's key before ours */
+    CHECK(pthread_key_create(&late_key, late_destructor) == 0);
+    pthread_t a, b;
+    CHECK(pthread_create(&a, NULL, exiting_thread, NULL) == 0);
+    CHECK(pthread_create(&b, NULL, holding_thread, NULL) == 0);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    CHECK(late_saved == 0); /* refused: it never held the lock */
+    CHECK(state->owner == 0);
+    CHECK(slot_of_a != slot_of_b);
+    /* Both threads are gone now: their slots go back into use (memory stays bounded).  The
+     * kernel reaps a thread a moment after pthread_join returns, so a few tries may be needed. */
+    int reused = 0;
+    for (int i = 0; i < 100 && !reused; i++) {
+        pthread_t c;
+        CHECK(pthread_create(&c, NULL, later_thread, NULL) == 0);
+        pthread_join(c, NULL);
+        reused = slot_of_c == slot_of_a || slot_of_c == slot_of_b;
+        if (!reused)
+            usleep(1000);
+    }
+    CHECK(reused);
+}
+
+static int64_t site_samples(const char *name)
+{
+    jobject names = fake_array(8, 64), values = fake_array(8, 3 * 64);
+    int n = Java_org_jgil_GilRuntime_siteStats(env, NULL, names, values);
+    expect_none();
+    for (int i = 0; i < n; i++) {
+        fobj *str = ((fobj **)((fobj *)names)->data)[i];
+        if (strcmp(str->data, name) == 0)
+            return ((jlong *)((fobj *)values)->data)[3 * i];
+    }
+    return 0;
+}
+
+/* Statistics count only calls that hold the lock, close every sample they open, and reset. */
+static void test_lock_stats(void)
+{
+    start();
+    const char *site = "Java_org_jgil_NativeProbe_noopReleased";
+    state->stats_period = 1;
+    state->stats_countdown = 1;
+    state->slow_flags = JGIL_SLOW_NOLOCK | JGIL_SLOW_STATS;
+    for (int i = 0; i < 10; i++)
+        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    CHECK(site_samples(site) == 10);
+    Java_org_jgil_GilRuntime_resetSiteStats(env, NULL);
+    CHECK(site_samples(site) == 0);
+    /* A thread without the lock does not count down (the holder does, racing with nobody). */
+    fake_gil_acquire();
+    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    state->slow_flags = JGIL_SLOW_STATS;
+    state->stats_period = 4;
+    state->stats_countdown = 4;
+    fake_gil_release();
+    for (int i = 0; i < 3; i++) {
+        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+        expect_exception(ISE);
+    }
+    CHECK(state->stats_countdown == 4);
+    fake_gil_acquire();
+    for (int i = 0; i < 8; i++)
+        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    CHECK(site_samples(site) == 2);
+    fake_gil_release();
+    state->slow_flags = 0;
+}
+
+/* An extension that never called jgil_import: exceptions that say so, bodies skipped, no crash. */
+static void test_lock_noimport(void)
+{
+    start();
+    fake_gil_acquire();
+    CHECK(noimport_block(env, 5) == -1);
+    CHECK(fake_pending_message() != NULL && strstr(fake_pending_message(), "jgil_import(env)") != NULL);
+    expect_exception(ISE);
+    CHECK(noimport_require() == -1);
+    expect_exception(ISE);
+    noimport_checkpoint();
+    expect_exception(ISE);
+    CHECK(fake_gil_held());
+    fake_gil_release();
+}
+
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "";
@@ -645,8 +1027,25 @@ int main(int argc, char **argv)
         test_kernels();
     else if (strcmp(what, "badargs") == 0)
         test_badargs();
+    else if (strcmp(what, "lock.vthread") == 0)
+        test_lock_vthread();
+    else if (strcmp(what, "lock.raced") == 0)
+        test_lock_raced();
+    else if (strcmp(what, "lock.barrier") == 0)
+        test_lock_barrier();
+    else if (strcmp(what, "lock.plain") == 0)
+        test_lock_plain();
+    else if (strcmp(what, "lock.blocks") == 0)
+        test_lock_blocks();
+    else if (strcmp(what, "lock.slots") == 0)
+        test_lock_slots();
+    else if (strcmp(what, "lock.stats") == 0)
+        test_lock_stats();
+    else if (strcmp(what, "lock.noimport") == 0)
+        test_lock_noimport();
     else {
-        fprintf(stderr, "usage: test_native runtime|kernels|badargs\n");
+        fprintf(stderr, "usage: test_native runtime|kernels|badargs|lock.<vthread|raced|barrier|plain|blocks|"
+                "slots|stats|noimport>\n");
         return 2;
     }
     fake_free_all();

@@ -303,6 +303,44 @@ void test_cancellation()
     CHECK(thrown.cls == "org/jgil/NativeCancelledException" && thrown.held_when_thrown);
 }
 
+// ---- the C macro blocks from C++ ----
+
+struct owner_probe {
+    int64_t *seen;
+    ~owner_probe() { *seen = state.owner; } // what the lock word says when the object dies
+};
+
+int leave_macro_block_by_exception()
+{
+    JGIL_BEGIN_ALLOW_THREADS
+    throw std::runtime_error("out of a C block");
+    JGIL_END_ALLOW_THREADS
+    return 0;
+}
+
+void test_macro_block_scoping()
+{
+    reset();
+    int64_t seen = -1;
+    JGIL_BEGIN_ALLOW_THREADS
+    owner_probe p{&seen};
+    (void)p;
+    JGIL_END_ALLOW_THREADS
+    CHECK(seen == 0);        // destroyed while still released, before the re-take
+    CHECK(state.owner == 7);
+    try {
+        leave_macro_block_by_exception();
+    } catch (const std::runtime_error &) {
+        CHECK(state.owner == 7); // the block's cleanup re-took the lock during unwinding
+    }
+    state.owner = 0;             // not held: BEGIN is refused, and the body skipped
+    bool ran = false;
+    JGIL_BEGIN_ALLOW_THREADS
+    ran = true;
+    JGIL_END_ALLOW_THREADS
+    CHECK(!ran && refused_saves == 1);
+}
+
 void test_call_held()
 {
     reset();
@@ -338,6 +376,7 @@ int main()
     test_macro_form();
     test_cancellation();
     test_call_held();
+    test_macro_block_scoping();
     if (failures) {
         std::fprintf(stderr, "test_cxx: %d check(s) failed\n", failures);
         return 1;

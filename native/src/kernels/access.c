@@ -120,7 +120,7 @@ static int run_steps(JNIEnv *env, kbuf *bufs, int count, kstep_fn step, void *st
 int kexec(JNIEnv *env, jboolean release, const char *site, kbuf *bufs, int count,
           kstep_fn step, void *state, int64_t budget)
 {
-    int status;
+    int status = KSTATUS_PENDING; /* what a refused BEGIN (its body skipped) leaves */
     jthrowable pending = NULL;
     if (!release) {
         status = run_steps(env, bufs, count, step, state, -1, 0);

@@ -368,6 +368,7 @@ public final class Gil {
         }
         long owner = LockWord.ownerNow();
         if (owner != tid) {
+            GilRuntime.checkNoOpenSection(what); // checked mode: a C block left without its END
             throw new IllegalStateException(what + " in thread " + Thread.currentThread().getName()
                     + ", which does not hold the GIL (" + (owner == 0 ? "nobody holds it"
                     : "thread id " + owner + " holds it") + "); take it first with Gil.acquire(), "

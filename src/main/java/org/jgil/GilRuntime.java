@@ -195,6 +195,31 @@ final class GilRuntime {
         Gil.checkpoint();
     }
 
+    /**
+     * Checked mode: a lock operation found that the calling thread does not hold the lock while a
+     * released section it opened is still on record. Either the thread is inside that section, or
+     * it left the section without its END (longjmp, or a C++ exception through C code built
+     * without {@code -fexceptions}: the only ways out that skip the block's cleanup) and has run
+     * managed code without the lock since. Throws naming the block, and forgets it, so that the
+     * thread can go on once the exception is handled. Does nothing if no section is open.
+     *
+     * @param what the lock operation, for the message
+     */
+    static void checkNoOpenSection(String what) {
+        ArrayDeque<String> open = OPEN_SECTIONS.get();
+        String block = open.peekLast();
+        if (block == null) {
+            return;
+        }
+        open.clear();
+        throw new IllegalStateException(what + " in thread " + Thread.currentThread().getName()
+                + ", which does not hold the GIL: the released section opened by " + block
+                + " was left without its JGIL_END_ALLOW_THREADS (longjmp, or an exception through C code "
+                + "built without -fexceptions), or is still open, so managed code ran without the GIL. "
+                + "Leave blocks through their END; return, break, continue and C++ exceptions do that "
+                + "by themselves");
+    }
+
     private static String insideSection() {
         String outer = OPEN_SECTIONS.get().peekLast();
         return outer == null ? "" : " (it is inside the released section opened by " + outer + ")";

@@ -68,4 +68,15 @@ public final class KitProbe {
      * checks {@code JGIL_REQUIRE_GIL()} before calling. What it throws is rethrown here.
      */
     public static native void callFromNativeThread(boolean useEnsure, Runnable action);
+
+    /**
+     * A released block in a file that plays an extension which never called {@code jgil_import}:
+     * throws IllegalStateException saying so, and skips the body.
+     *
+     * @return {@code n} if the body ran, -1 if it was skipped
+     */
+    public static native int notImportedBlock(int n);
+
+    /** {@code jgil_checkpoint()} in the same never-imported file. */
+    public static native void notImportedCheckpoint();
 }

@@ -54,4 +54,13 @@ public final class NativeProbe {
      *     thread observed through {@code jgil_check()}
      */
     public static native int runOnNativeThread(Runnable action);
+
+    /**
+     * Opens a released block and leaves it early: {@code how} 0 returns from inside it (the block's
+     * cleanup re-takes the lock), 1 longjmps out of it (no cleanup runs: the thread goes on without
+     * the lock, which checked mode reports at its next lock operation).
+     *
+     * @return {@code how}
+     */
+    public static native int leaveBlockEarly(int how);
 }

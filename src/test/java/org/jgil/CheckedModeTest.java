@@ -53,6 +53,27 @@ class CheckedModeTest {
     }
 
     @Test
+    void returningFromInsideABlockRetakesTheLock() {
+        Gil.run(() -> {
+            assertEquals(0, NativeProbe.leaveBlockEarly(0));
+            assertTrue(Gil.isHeldByCurrentThread(), "the block's cleanup re-took the lock");
+        });
+    }
+
+    @Test
+    void aBlockLeftPastItsCleanupIsReportedByName() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Gil.run(() -> assertEquals(1, NativeProbe.leaveBlockEarly(1))));
+        assertMessage(e, "Gil.release()",
+                "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_NativeProbe_leaveBlockEarly()",
+                "without its JGIL_END_ALLOW_THREADS", "longjmp");
+        assertTrue(!Gil.isHeldByCurrentThread(), "the lock was given up at BEGIN and never re-taken");
+        // Reported once: the thread goes on normally.
+        Gil.run(() -> assertTrue(Gil.isHeldByCurrentThread()));
+        Gil.run(NativeProbe::noopReleased);
+    }
+
+    @Test
     void managedOnlyWorkInsideAReleasedSection() {
         Gil.run(() -> {
             IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::requireGilReleased);

@@ -1,5 +1,6 @@
 package org.jgil;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,32 @@ class MisuseTest {
     void nativeBeginWithoutTheLock() {
         IllegalStateException e = assertThrows(IllegalStateException.class, NativeProbe::noopReleased);
         assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_NativeProbe_noopReleased()");
+        assertFalse(Gil.isHeldByCurrentThread());
+    }
+
+    @Test
+    void anExtensionThatNeverImportedTheRuntimeGetsAnExceptionNotACrash() {
+        Gil.run(() -> {
+            int[] ran = {0};
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ran[0] = KitProbe.notImportedBlock(5));
+            assertMessage(e, "Java_org_jgil_KitProbe_notImportedBlock: this extension never imported");
+            assertMessage(e, "call jgil_import(env) from its JNI_OnLoad");
+            assertEquals(0, ran[0]);
+            e = assertThrows(IllegalStateException.class, KitProbe::notImportedCheckpoint);
+            assertMessage(e, "call jgil_import(env)");
+            assertTrue(Gil.isHeldByCurrentThread());
+        });
+    }
+
+    @Test
+    void aRefusedBlockSkipsItsBody() {
+        // The body makes JNI calls (FindClass, ThrowNew); run with BEGIN's exception pending they
+        // would break JNI's rules (-Xcheck:jni warns: JniCheckTest runs this class) and replace
+        // the exception that says what went wrong.
+        IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::throwInsideSection);
+        assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_KitProbe_throwInsideSection()");
+        assertMessage(e, "does not hold the GIL");
         assertFalse(Gil.isHeldByCurrentThread());
     }
 

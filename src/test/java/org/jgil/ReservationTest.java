@@ -147,6 +147,10 @@ class ReservationTest {
         } finally {
             Gil.release();
         }
+        if (!fastPath.equals("reserve")) { // reserve backs off to plain for a while, then comes back
+            assertEquals(fastPath, LockWord.MODES.get(LockWord.mode()),
+                    "the fast path selected is the fast path that stays");
+        }
     }
 
     @Test
