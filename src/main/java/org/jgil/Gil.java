@@ -333,15 +333,32 @@ public final class Gil {
         return LockWord.checked();
     }
 
+    /** The calling thread's identity in the owner word: see {@link ThreadIdentity}. */
     static long currentThreadId() {
-        return Thread.currentThread().getId();
+        return ThreadIdentity.current();
+    }
+
+    /** An owner identity for messages: "Thread id 12", "Virtual thread id 40". */
+    static String describe(long identity) {
+        if ((identity & LockWord.VIRTUAL) == 0) {
+            return "Thread id " + identity;
+        }
+        long id = identity & ~LockWord.VIRTUAL;
+        return ThreadIdentity.virtualThreadsExist() ? "Virtual thread id " + id
+                : "A thread whose class overrides getId() (identity " + id + ")";
+    }
+
+    /** The calling thread for messages: its name, or what it is if it has none (virtual threads). */
+    static String currentThreadName() {
+        Thread t = Thread.currentThread();
+        return t.getName().isEmpty() ? t.toString() : t.getName();
     }
 
     static void acquireSlow(long tid, boolean returning) {
         Scheduler scheduler = Gil.scheduler;
         long owner = LockWord.ownerNow();
         if (owner == tid && scheduler.locks()) {
-            throw new IllegalStateException("the current thread (" + Thread.currentThread().getName()
+            throw new IllegalStateException("the current thread (" + currentThreadName()
                     + ") already holds the GIL; use Gil.ensure() or Gil.run() where code may run "
                     + "with or without it");
         }
@@ -368,10 +385,10 @@ public final class Gil {
         }
         long owner = LockWord.ownerNow();
         if (owner != tid) {
-            throw new IllegalStateException(what + " in thread " + Thread.currentThread().getName()
+            throw new IllegalStateException(what + " in thread " + currentThreadName()
                     + ", which does not hold the GIL (" + (owner == 0 ? "nobody holds it"
-                    : "thread id " + owner + " holds it") + "); take it first with Gil.acquire(), "
-                    + "Gil.ensure() or Gil.run()");
+                    : describe(owner).toLowerCase(java.util.Locale.ROOT) + " holds it")
+                    + "); take it first with Gil.acquire(), Gil.ensure() or Gil.run()");
         }
         scheduler.release(tid);
     }
@@ -380,7 +397,7 @@ public final class Gil {
         long tid = currentThreadId();
         Scheduler scheduler = Gil.scheduler;
         if (LockWord.ownerNow() != tid && scheduler.locks()) {
-            throw new IllegalStateException("Gil.checkpoint() in thread " + Thread.currentThread().getName()
+            throw new IllegalStateException("Gil.checkpoint() in thread " + currentThreadName()
                     + ", which does not hold the GIL; checkpoints belong in managed code");
         }
         scheduler.yieldToWaiter(tid);

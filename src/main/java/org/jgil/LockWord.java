@@ -26,6 +26,12 @@ final class LockWord {
     static final long RESERVED = 1L << 61;
     static final long REVOKING = 1L << 60;
     static final long OWNER_MASK = REVOKING - 1;
+    /**
+     * Set in the identity of a virtual thread (and of the few threads {@link ThreadIdentity} has to
+     * name itself): the native side never caches such an identity per carrier thread.
+     */
+    static final long VIRTUAL = 1L << 59;
+
 
     // JGIL_MODE_*: how fast paths release.
     static final int MODE_FENCED = 0;

@@ -176,9 +176,10 @@ abstract class Scheduler {
         long now = System.nanoTime();
         long last = LAST_WARNING.get();
         if (now - last >= WARN_EVERY_NANOS && LAST_WARNING.compareAndSet(last, now)) {
-            LOG.warn("Thread id {} has held the GIL for {} ms while other threads waited. Call Gil.checkpoint() "
+            LOG.warn("{} has held the GIL for {} ms while other threads waited. Call Gil.checkpoint() "
                     + "in long managed loops and release the lock around long native work "
-                    + "(JGIL_BEGIN_ALLOW_THREADS). (At most one such warning every 10 s.)", owner, nanos / 1_000_000);
+                    + "(JGIL_BEGIN_ALLOW_THREADS). (At most one such warning every 10 s.)", Gil.describe(owner),
+                    nanos / 1_000_000);
         }
     }
 
@@ -197,8 +198,8 @@ abstract class Scheduler {
             return false;
         }
         counters.deadOwnersRecovered++;
-        LOG.warn("Thread id {} ended while holding the GIL; the lock has been freed. "
-                + "Release it in a finally block, or use Gil.run()/Gil.call().", owner);
+        LOG.warn("{} ended while holding the GIL; the lock has been freed. "
+                + "Release it in a finally block, or use Gil.run()/Gil.call().", Gil.describe(owner));
         return true;
     }
 }
