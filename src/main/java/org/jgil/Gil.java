@@ -273,7 +273,8 @@ public final class Gil {
     private static void holdingIdleLock(String what, Runnable change) {
         long tid = currentThreadId();
         // A reserved lock is free: LockWord.get() revokes the reservation.
-        if (!LockWord.compareAndSet(0, tid) && !(LockWord.get() == 0 && LockWord.compareAndSet(0, tid))) {
+        if (!LockWord.compareAndSet(0, tid) && !(LockWord.get() == 0 && LockWord.compareAndSet(0, tid))
+                && !takeFromDeadOwner(tid)) {
             throw new IllegalStateException("cannot change " + what + " while the lock is held or waited for"
                     + " (owner word " + Long.toHexString(LockWord.get()) + "); change it between experiments");
         }
@@ -284,6 +285,22 @@ public final class Gil {
                 scheduler.release(tid); // somebody queued meanwhile
             }
         }
+    }
+
+    /**
+     * Takes the lock from a thread that ended holding it, with nobody waiting: no waiter is there
+     * to notice, so without this the lock would stay taken for good.
+     */
+    private static boolean takeFromDeadOwner(long tid) {
+        long word = LockWord.get();
+        long owner = LockWord.owner(word);
+        if (owner == 0 || owner == tid || (word & LockWord.WAITERS) != 0 || DeadOwners.isAlive(owner)
+                || !LockWord.compareAndSet(word, tid)) {
+            return false;
+        }
+        LOG.warn("{} ended while holding the GIL; the lock has been freed. Release it in a finally block, "
+                + "or use Gil.run()/Gil.call().", describe(owner));
+        return true;
     }
 
     /** What the scheduler counted since the policy was installed or {@link #resetStats()}. */

@@ -180,6 +180,11 @@ final class LockWord {
         return true;
     }
 
+    /** Lowers {@code waiting} now: the caller knows nobody can wait (policy {@code none}). */
+    static void clearWaiting() {
+        INTS.setVolatile(STATE, WAITING, 0);
+    }
+
     /** The shared state, for failure messages. */
     static String describe() {
         return "owner word 0x" + Long.toHexString((long) LONGS.getVolatile(STATE, OWNER)) + ", waiting "

@@ -77,4 +77,60 @@ class LockProtocolTest {
         w.join(); // T's release went through the scheduler and woke W
         assertNotEquals(0, wGot.get());
     }
+
+    /** Under {@code none}, a release that visits the scheduler must not leave the word taken. */
+    @Test
+    void policyNoneLeavesTheWordFreeAndCanBeLeftAfterItsThreadsEnd() throws Exception {
+        raiseWaiting();
+        Gil.setPolicy("none");
+        Thread t = new Thread(() -> {
+            long me = Gil.currentThreadId();
+            for (int i = 0; i < 1000; i++) { // well past one release in JGIL_QUIET_CHECK_EVERY
+                Gil.acquire();
+                Gil.release();
+                if (LockWord.ownerNow() == me) {
+                    break; // a release left the word taken: end the thread now, as a program might
+                }
+            }
+        }, "none-user");
+        t.start();
+        t.join();
+        assertEquals(0, LockWord.ownerNow(), "the word after the releases under none");
+        Gil.setPolicy("cpython");
+        assertEquals("cpython", Gil.policy());
+    }
+
+    @Test
+    void theSchedulerOfNoneFreesTheWordItIsHandedBack() {
+        Gil.setPolicy("none");
+        long me = Gil.currentThreadId();
+        assertTrue(LockWord.compareAndSet(0, me));
+        Gil.scheduler().release(me);
+        assertEquals(0, LockWord.get());
+    }
+
+    /** A thread that ended holding the lock, with nobody waiting, does not block a change of policy. */
+    @Test
+    void aPolicyChangeTakesTheLockFromAThreadThatEndedHoldingIt() throws Exception {
+        Thread careless = new Thread(Gil::acquire, "careless");
+        careless.start();
+        careless.join();
+        assertNotEquals(0, LockWord.ownerNow());
+        Gil.setPolicy("fifo");
+        assertEquals("fifo", Gil.policy());
+        assertEquals(0, LockWord.ownerNow());
+    }
+
+    /** What a burst of contention leaves behind: {@code waiting} up (it stays up a while), no waiter. */
+    private static void raiseWaiting() {
+        Gil.setPolicy("cpython");
+        Gil.scheduler().mutex.lock();
+        try {
+            LockWord.setWaiters(); // on the idle lock: raises `waiting`, sets the bit on the free word
+            assertTrue(LockWord.compareAndSet(LockWord.WAITERS, 0), "the waiter leaves");
+        } finally {
+            Gil.scheduler().mutex.unlock();
+        }
+        assertTrue(LockWord.waiting(), "waiting after contention");
+    }
 }
