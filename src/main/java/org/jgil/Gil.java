@@ -92,8 +92,8 @@ public final class Gil {
      */
     public static void release() {
         long tid = currentThreadId();
-        if (HoldStats.ON) {
-            HoldStats.released();
+        if (HoldStats.ON && LockWord.ownerNow() == tid) {
+            HoldStats.released(); // only the holder's: a misuse release must not end its sample
         }
         if (!LockWord.release(tid, scheduler)) {
             releaseSlow(tid, "Gil.release()");
@@ -157,7 +157,7 @@ public final class Gil {
      */
     public static Released allowThreads() {
         long tid = currentThreadId();
-        if (HoldStats.ON) {
+        if (HoldStats.ON && LockWord.ownerNow() == tid) {
             HoldStats.released();
         }
         if (!LockWord.release(tid, scheduler)) {

@@ -127,12 +127,14 @@ abstract class Scheduler {
     }
 
     final GilStats stats() {
+        SchedulerCounters.Partial partial;
         mutex.lock();
         try {
-            return counters.snapshot(name());
+            partial = counters.snapshot(name());
         } finally {
             mutex.unlock();
         }
+        return partial.complete(); // the per-thread hold figures need no mutex: keep waiters' way clear
     }
 
     final void resetStats() {
