@@ -386,7 +386,11 @@ public final class Gil {
     static void waitFor(Scheduler scheduler, long tid, boolean returning, long owner) {
         GilEvents.Wait event = new GilEvents.Wait();
         event.begin();
-        scheduler.acquire(tid, returning);
+        if ((tid & LockWord.VIRTUAL) != 0 && ThreadIdentity.pinned()) {
+            scheduler.acquirePinned(tid);
+        } else {
+            scheduler.acquire(tid, returning);
+        }
         if (event.shouldCommit()) {
             event.policy = scheduler.name();
             event.returning = returning;
@@ -417,6 +421,10 @@ public final class Gil {
             throw new IllegalStateException("Gil.checkpoint() in thread " + currentThreadName()
                     + ", which does not hold the GIL; checkpoints belong in managed code");
         }
-        scheduler.yieldToWaiter(tid);
+        if ((tid & LockWord.VIRTUAL) != 0 && ThreadIdentity.pinned()) {
+            scheduler.yieldPinned(tid);
+        } else {
+            scheduler.yieldToWaiter(tid);
+        }
     }
 }

@@ -85,6 +85,15 @@ final class ThreadIdentity {
         return plainId(t);
     }
 
+    /**
+     * True if the calling thread is a virtual thread pinned to its carrier by a native frame: it
+     * cannot unmount while it waits. Walks the stack: for slow paths only.
+     */
+    static boolean pinned() {
+        return isVirtual(Thread.currentThread())
+                && StackWalker.getInstance().walk(frames -> frames.anyMatch(StackWalker.StackFrame::isNativeMethod));
+    }
+
     /** True if {@code t} is a virtual thread. */
     static boolean isVirtual(Thread t) {
         if (IS_VIRTUAL == null) {
