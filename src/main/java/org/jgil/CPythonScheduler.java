@@ -24,27 +24,27 @@ final class CPythonScheduler extends Scheduler {
 
     @Override
     void acquire(long tid, boolean returning) {
-        mutex.lock();
+        lock();
         try {
             acquireLocked(tid);
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
     @Override
     void release(long tid) {
-        mutex.lock();
+        lock();
         try {
             releaseLocked();
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
     @Override
     void yieldToWaiter(long tid) {
-        mutex.lock();
+        lock();
         try {
             if (waiters == 0) {
                 LockWord.setDropRequest(false);
@@ -66,7 +66,7 @@ final class CPythonScheduler extends Scheduler {
                 Thread.currentThread().interrupt();
             }
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 

@@ -1,10 +1,25 @@
 package org.jgil;
 
-/** Whether the thread with a given id is still alive; see {@link Scheduler#freeIfOwnerDead}. */
+/**
+ * Whether the thread behind an owner identity ({@link ThreadIdentity}) is still alive; see
+ * {@link Scheduler#freeIfOwnerDead}.
+ *
+ * <p>A virtual thread (or, before JDK 19, a thread whose class overrides {@code getId()}) is
+ * judged by {@code isAlive()} of its own {@code Thread} object, which {@link ThreadIdentity}
+ * remembered when the thread first used the lock: thread groups do not list virtual threads.
+ * A platform thread is looked up among the live platform threads, which thread groups do list,
+ * from {@code start()} (or a native thread's attach) until the thread has ended; a platform
+ * identity found nowhere there therefore belongs to a thread that ended, and the one found is
+ * asked {@code isAlive()} too.
+ */
 final class DeadOwners {
     private DeadOwners() {}
 
-    static boolean isAlive(long tid) {
+    static boolean isAlive(long identity) {
+        Boolean special = ThreadIdentity.specialAlive(identity);
+        if (special != null) {
+            return special;
+        }
         ThreadGroup root = Thread.currentThread().getThreadGroup();
         while (root.getParent() != null) {
             root = root.getParent();
@@ -15,8 +30,8 @@ final class DeadOwners {
             threads = new Thread[threads.length * 2];
         }
         for (int i = 0; i < n; i++) {
-            if (threads[i].getId() == tid) {
-                return true;
+            if (ThreadIdentity.ofPlatform(threads[i]) == identity) {
+                return threads[i].isAlive();
             }
         }
         return false;

@@ -92,8 +92,8 @@ public final class Gil {
      */
     public static void release() {
         long tid = currentThreadId();
-        if (HoldStats.ON) {
-            HoldStats.released();
+        if (HoldStats.ON && LockWord.ownerNow() == tid) {
+            HoldStats.released(); // only the holder's: a misuse release must not end its sample
         }
         if (!LockWord.release(tid, scheduler)) {
             releaseSlow(tid, "Gil.release()");
@@ -157,7 +157,7 @@ public final class Gil {
      */
     public static Released allowThreads() {
         long tid = currentThreadId();
-        if (HoldStats.ON) {
+        if (HoldStats.ON && LockWord.ownerNow() == tid) {
             HoldStats.released();
         }
         if (!LockWord.release(tid, scheduler)) {
@@ -273,7 +273,8 @@ public final class Gil {
     private static void holdingIdleLock(String what, Runnable change) {
         long tid = currentThreadId();
         // A reserved lock is free: LockWord.get() revokes the reservation.
-        if (!LockWord.compareAndSet(0, tid) && !(LockWord.get() == 0 && LockWord.compareAndSet(0, tid))) {
+        if (!LockWord.compareAndSet(0, tid) && !(LockWord.get() == 0 && LockWord.compareAndSet(0, tid))
+                && !takeFromDeadOwner(tid)) {
             throw new IllegalStateException("cannot change " + what + " while the lock is held or waited for"
                     + " (owner word " + Long.toHexString(LockWord.get()) + "); change it between experiments");
         }
@@ -284,6 +285,22 @@ public final class Gil {
                 scheduler.release(tid); // somebody queued meanwhile
             }
         }
+    }
+
+    /**
+     * Takes the lock from a thread that ended holding it, with nobody waiting: no waiter is there
+     * to notice, so without this the lock would stay taken for good.
+     */
+    private static boolean takeFromDeadOwner(long tid) {
+        long word = LockWord.get();
+        long owner = LockWord.owner(word);
+        if (owner == 0 || owner == tid || (word & LockWord.WAITERS) != 0 || DeadOwners.isAlive(owner)
+                || !LockWord.compareAndSet(word, tid)) {
+            return false;
+        }
+        LOG.warn("{} ended while holding the GIL; the lock has been freed. Release it in a finally block, "
+                + "or use Gil.run()/Gil.call().", describe(owner));
+        return true;
     }
 
     /** What the scheduler counted since the policy was installed or {@link #resetStats()}. */
@@ -333,15 +350,32 @@ public final class Gil {
         return LockWord.checked();
     }
 
+    /** The calling thread's identity in the owner word: see {@link ThreadIdentity}. */
     static long currentThreadId() {
-        return Thread.currentThread().getId();
+        return ThreadIdentity.current();
+    }
+
+    /** An owner identity for messages: "Thread id 12", "Virtual thread id 40". */
+    static String describe(long identity) {
+        if ((identity & LockWord.VIRTUAL) == 0) {
+            return "Thread id " + identity;
+        }
+        long id = identity & ~LockWord.VIRTUAL;
+        return ThreadIdentity.virtualThreadsExist() ? "Virtual thread id " + id
+                : "A thread whose class overrides getId() (identity " + id + ")";
+    }
+
+    /** The calling thread for messages: its name, or what it is if it has none (virtual threads). */
+    static String currentThreadName() {
+        Thread t = Thread.currentThread();
+        return t.getName().isEmpty() ? t.toString() : t.getName();
     }
 
     static void acquireSlow(long tid, boolean returning) {
         Scheduler scheduler = Gil.scheduler;
         long owner = LockWord.ownerNow();
         if (owner == tid && scheduler.locks()) {
-            throw new IllegalStateException("the current thread (" + Thread.currentThread().getName()
+            throw new IllegalStateException("the current thread (" + currentThreadName()
                     + ") already holds the GIL; use Gil.ensure() or Gil.run() where code may run "
                     + "with or without it");
         }
@@ -352,7 +386,11 @@ public final class Gil {
     static void waitFor(Scheduler scheduler, long tid, boolean returning, long owner) {
         GilEvents.Wait event = new GilEvents.Wait();
         event.begin();
-        scheduler.acquire(tid, returning);
+        if ((tid & LockWord.VIRTUAL) != 0 && ThreadIdentity.pinned()) {
+            scheduler.acquirePinned(tid);
+        } else {
+            scheduler.acquire(tid, returning);
+        }
         if (event.shouldCommit()) {
             event.policy = scheduler.name();
             event.returning = returning;
@@ -369,10 +407,10 @@ public final class Gil {
         long owner = LockWord.ownerNow();
         if (owner != tid) {
             GilRuntime.checkNoOpenSection(what); // checked mode: a C block left without its END
-            throw new IllegalStateException(what + " in thread " + Thread.currentThread().getName()
+            throw new IllegalStateException(what + " in thread " + currentThreadName()
                     + ", which does not hold the GIL (" + (owner == 0 ? "nobody holds it"
-                    : "thread id " + owner + " holds it") + "); take it first with Gil.acquire(), "
-                    + "Gil.ensure() or Gil.run()");
+                    : describe(owner).toLowerCase(java.util.Locale.ROOT) + " holds it")
+                    + "); take it first with Gil.acquire(), Gil.ensure() or Gil.run()");
         }
         scheduler.release(tid);
     }
@@ -381,9 +419,13 @@ public final class Gil {
         long tid = currentThreadId();
         Scheduler scheduler = Gil.scheduler;
         if (LockWord.ownerNow() != tid && scheduler.locks()) {
-            throw new IllegalStateException("Gil.checkpoint() in thread " + Thread.currentThread().getName()
+            throw new IllegalStateException("Gil.checkpoint() in thread " + currentThreadName()
                     + ", which does not hold the GIL; checkpoints belong in managed code");
         }
-        scheduler.yieldToWaiter(tid);
+        if ((tid & LockWord.VIRTUAL) != 0 && ThreadIdentity.pinned()) {
+            scheduler.yieldPinned(tid);
+        } else {
+            scheduler.yieldToWaiter(tid);
+        }
     }
 }

@@ -24,7 +24,10 @@ import java.util.List;
  * @param deadOwnersRecovered locks freed because their owner thread had ended
  * @param acquisitions with {@code -Djgil.stats=true}: acquisitions made in Java, all threads
  * @param holdNanosTotal with {@code -Djgil.stats=true}: time held, as Java sees it, all threads
- * @param threads the same, per thread that waited or (with statistics on) held the lock
+ * @param threads the same, per thread that waited or (with statistics on) held the lock, by thread id
+ *     (virtual threads included). As the list grows, ended threads are folded into one row with
+ *     thread id 0 and the name "(ended and further threads)", which also takes the threads past
+ *     4096 live ones; the rows add up to the totals
  */
 public record GilStats(String policy, long waits, long waitNanosTotal, long waitNanosP50, long waitNanosP99,
                        long waitNanosMax, long handoffs, long dropRequests, long forcedSwitches, long wakeups,

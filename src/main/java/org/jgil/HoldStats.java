@@ -1,7 +1,9 @@
 package org.jgil;
 
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Acquisitions and time holding the lock, per thread, as Java sees them: from taking the lock in
@@ -15,15 +17,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * hold times its acquisitions. The countdown and the open sample are plain static fields: only the
  * thread holding the lock touches them, and the lock orders those accesses (under policy
  * {@code none}, which has no lock, the estimate is rougher).
+ *
+ * <p>Threads are listed by their lock identity. Ended threads are forgotten each time the list has
+ * doubled since the last sweep (programs on virtual threads start millions), their figures kept
+ * in {@link #retiredAcquisitions()} and {@link #retiredHoldNanos()}, which {@link GilStats} shows
+ * in the row of ended threads.
  */
 final class HoldStats {
     static final boolean ON = Boolean.getBoolean("jgil.stats");
     static final int PERIOD = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 64)));
 
+    private static final int MIN_SWEEP = 1024;
     private static final Map<Long, PerThread> THREADS = new ConcurrentHashMap<>();
+    private static final AtomicLong SWEEP_AT = new AtomicLong(MIN_SWEEP);
+    private static final Object RETIRED_LOCK = new Object();
+    private static long retiredAcquisitions; // guarded by RETIRED_LOCK
+    private static long retiredHoldNanos; // guarded by RETIRED_LOCK
     private static final ThreadLocal<PerThread> CURRENT = ThreadLocal.withInitial(() -> {
-        PerThread p = new PerThread(Thread.currentThread().getName());
-        THREADS.put(Thread.currentThread().getId(), p);
+        if (THREADS.size() >= SWEEP_AT.get()) {
+            sweep();
+        }
+        PerThread p = new PerThread(Thread.currentThread());
+        THREADS.put(Gil.currentThreadId(), p);
         return p;
     });
 
@@ -34,13 +49,20 @@ final class HoldStats {
 
     static final class PerThread {
         final String name;
+        private final WeakReference<Thread> thread;
         // Written by their own thread only (plain: no fence on the fast path); read racily by stats().
         long acquisitions;
         long timedHolds;
         long timedHoldNanos;
 
-        PerThread(String name) {
-            this.name = name;
+        PerThread(Thread thread) {
+            this.name = thread.getName().isEmpty() ? thread.toString() : thread.getName();
+            this.thread = new WeakReference<>(thread);
+        }
+
+        boolean ended() {
+            Thread t = thread.get();
+            return t == null || !t.isAlive(); // once it answers false, all its writes are visible
         }
 
         /** Estimated time holding: the mean timed hold times the acquisitions. */
@@ -84,6 +106,40 @@ final class HoldStats {
             p.acquisitions = 0;
             p.timedHolds = 0;
             p.timedHoldNanos = 0;
+        }
+        synchronized (RETIRED_LOCK) {
+            retiredAcquisitions = 0;
+            retiredHoldNanos = 0;
+        }
+    }
+
+    /** Acquisitions of the ended threads no longer listed. */
+    static long retiredAcquisitions() {
+        synchronized (RETIRED_LOCK) {
+            return retiredAcquisitions;
+        }
+    }
+
+    /** Estimated time holding of the ended threads no longer listed. */
+    static long retiredHoldNanos() {
+        synchronized (RETIRED_LOCK) {
+            return retiredHoldNanos;
+        }
+    }
+
+    /** Forgets ended threads, keeping their figures in the retired totals. */
+    static void sweep() {
+        synchronized (RETIRED_LOCK) {
+            THREADS.entrySet().removeIf(e -> {
+                PerThread p = e.getValue();
+                if (!p.ended()) {
+                    return false;
+                }
+                retiredAcquisitions += p.acquisitions;
+                retiredHoldNanos += p.holdNanos();
+                return true;
+            });
+            SWEEP_AT.set(Math.max(MIN_SWEEP, 2L * THREADS.size()));
         }
     }
 }

@@ -54,7 +54,7 @@ final class LegacyScheduler extends Scheduler {
         boolean waited = false;
         boolean interrupted = false;
         Thread self = Thread.currentThread();
-        mutex.lock();
+        lock();
         try {
             waiters++;
             LockWord.setWaiters();
@@ -69,14 +69,14 @@ final class LegacyScheduler extends Scheduler {
                 }
                 waited = true;
                 parked.addLast(self);
-                mutex.unlock();
+                unlock();
                 try {
                     LockSupport.parkNanos(this, SAFETY_WAIT_NANOS);
                     if (Thread.interrupted()) {
                         interrupted = true;
                     }
                 } finally {
-                    mutex.lock();
+                    lock();
                     parked.remove(self);
                 }
                 if (LockWord.owner(LockWord.get()) == owner) {
@@ -94,7 +94,7 @@ final class LegacyScheduler extends Scheduler {
                 counters.waited(tid, System.nanoTime() - start);
             }
         } finally {
-            mutex.unlock();
+            unlock();
             if (interrupted) {
                 self.interrupt();
             }
@@ -105,7 +105,7 @@ final class LegacyScheduler extends Scheduler {
     @Override
     void release(long tid) {
         Thread wake;
-        mutex.lock();
+        lock();
         try {
             while (true) {
                 long word = LockWord.get();
@@ -118,10 +118,23 @@ final class LegacyScheduler extends Scheduler {
             }
             wake = parked.peekFirst();
         } finally {
-            mutex.unlock();
+            unlock();
         }
         if (wake != null) {
             LockSupport.unpark(wake);
+        }
+    }
+
+    @Override
+    void dropRequestServed() {
+        // The request stays set: every checkpoint counts a tick.
+    }
+
+    @Override
+    void yieldPinned(long tid) {
+        if (++ticks >= ticksPerSwitch) {
+            ticks = 0;
+            super.yieldPinned(tid);
         }
     }
 
@@ -137,20 +150,20 @@ final class LegacyScheduler extends Scheduler {
         long seen = switchNumber();
         release(tid);
         acquire(tid, false); // straight back in the queue: no handoff, no waiting for a switch
-        mutex.lock();
+        lock();
         try {
             counters.wokeUp(switchNumber == seen);
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
     private long switchNumber() {
-        mutex.lock();
+        lock();
         try {
             return switchNumber;
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 }

@@ -26,6 +26,11 @@ final class LockWord {
     static final long RESERVED = 1L << 61;
     static final long REVOKING = 1L << 60;
     static final long OWNER_MASK = REVOKING - 1;
+    /**
+     * Set in the identity of a virtual thread (and of the few threads {@link ThreadIdentity} has to
+     * name itself): the native side never caches such an identity per carrier thread.
+     */
+    static final long VIRTUAL = 1L << 59;
 
     // JGIL_MODE_*: how fast paths release.
     static final int MODE_FENCED = 0;
@@ -102,13 +107,47 @@ final class LockWord {
             }
             return true;
         }
-        // Accesses to off-heap memory through a VarHandle keep their program order in compiled
-        // code; membarrier(2), issued by a waiter, orders them for the hardware.
+        // The store must reach memory before `waiting` is read; a waiter raises `waiting`, then
+        // issues a process-wide barrier (membarrier(2)), then sets WAITERS: either this read sees
+        // `waiting`, or the store is visible before the waiter's bit is set (and cannot wipe it).
+        // The Java memory model knows no asymmetric barrier, so it cannot order a release store
+        // before a later load here: only VarHandle.fullFence() (or a CAS) would, at the cost of
+        // the fenced mode (-Djgil.fastpath=fenced runs exactly that, and is the choice for a JVM
+        // where the argument below does not hold). What this relies on instead, on HotSpot:
+        // - the compilers keep the two accesses in program order. C2 wraps every access through
+        //   Unsafe that it cannot give one alias class (any off-heap one, in any mode) in
+        //   CPU-order membars (C2AccessFence, C2Access::needs_cpu_membar), so no load moves
+        //   above the store; C1 and the interpreter perform them in program order;
+        // - the hardware may still delay the store past the load (x86 does, from its store
+        //   buffer); the waiter's membarrier(2) drains every running thread's buffer, which is
+        //   what orders them for the waiter.
         LONGS.setRelease(STATE, OWNER, 0L);
-        if ((int) INTS.getVolatile(STATE, WAITING) != 0 && LONGS.compareAndSet(STATE, OWNER, 0L, tid)) {
-            scheduler.release(tid); // a waiter may have missed the store: hand over properly
+        if ((int) INTS.getVolatile(STATE, WAITING) != 0) {
+            racedRelease(tid, scheduler);
         }
         return true;
+    }
+
+    /**
+     * After a plain release that may have raced a waiter's WAITERS bit: make sure somebody's
+     * release still reaches the scheduler. Either take the free lock back and release it there,
+     * or, if another thread took the lock in the meantime (its CAS on the free word did not care
+     * about the wiped bit), set the bit in its word, so that its release goes there instead.
+     */
+    static void racedRelease(long tid, Scheduler scheduler) {
+        while (true) {
+            long word = get(); // revokes a reservation: the reserver's re-take must see the bit too
+            if (word == 0) {
+                if (LONGS.compareAndSet(STATE, OWNER, 0L, tid)) {
+                    scheduler.release(tid); // a waiter may have missed the store: hand over properly
+                    return;
+                }
+            } else if ((word & WAITERS) != 0) {
+                return; // the bit is (again) there: the owner's release, or a free-lock waiter, sees it
+            } else if (LONGS.compareAndSet(STATE, OWNER, word, word | WAITERS)) {
+                return;
+            }
+        }
     }
 
     static long owner(long word) {
@@ -139,6 +178,11 @@ final class LockWord {
         }
         INTS.setVolatile(STATE, WAITING, 0);
         return true;
+    }
+
+    /** Lowers {@code waiting} now: the caller knows nobody can wait (policy {@code none}). */
+    static void clearWaiting() {
+        INTS.setVolatile(STATE, WAITING, 0);
     }
 
     /** The shared state, for failure messages. */

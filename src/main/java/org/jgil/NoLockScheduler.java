@@ -12,10 +12,16 @@ final class NoLockScheduler extends Scheduler {
     }
 
 
+    /**
+     * Nobody waits under this policy, so {@code waiting} is lowered here for good: left up from the
+     * previous policy, it would send releases on through the scheduler's visits, and nothing
+     * under {@code none} would ever lower it.
+     */
     @Override
     void install() {
         super.install();
         LockWord.setNoLock(true);
+        LockWord.clearWaiting();
     }
 
     @Override
@@ -34,9 +40,19 @@ final class NoLockScheduler extends Scheduler {
         // nothing to wait for
     }
 
+    /**
+     * Threads still take the word on their fast path (they cannot know the policy); a release that
+     * came here must leave it free, or the next policy would find it held by a thread that
+     * believes it gave it back.
+     */
     @Override
     void release(long tid) {
-        // nothing to give back
+        while (true) {
+            long word = LockWord.get();
+            if (LockWord.owner(word) != tid || LockWord.compareAndSet(word, 0)) {
+                return;
+            }
+        }
     }
 
     @Override

@@ -23,6 +23,13 @@ import java.util.concurrent.locks.LockSupport;
  * priority spins briefly before parking (yielding while it waits out the minimum hold), because
  * the holder's next checkpoint is usually microseconds away and a park/unpark round trip costs
  * tens of them.
+ *
+ * <p>A virtual thread is not handed the lock while it is parked: unmounted, it would need a
+ * carrier to run, and threads pinned to every carrier at the end of native sections (which cannot
+ * queue, see {@link Scheduler#acquirePinned}) would wait for it forever. It is designated instead:
+ * the word is left free with the WAITERS bit, so that no fast path takes it, and the designated
+ * thread takes it itself once it runs, unless a pinned thread was quicker; then it queues again in
+ * front.
  */
 final class QueueScheduler extends Scheduler {
     /** How long a prioritized waiter spins before it parks. */
@@ -42,13 +49,17 @@ final class QueueScheduler extends Scheduler {
         final Thread thread = Thread.currentThread();
         final long since = System.nanoTime();
         final boolean spins;
+        final boolean io; // queued in ioQueue
+        final boolean virtual = ThreadIdentity.isVirtual(thread);
         volatile boolean granted;
+        volatile boolean designated; // may take the free lock itself (virtual threads)
         volatile boolean parked;
         long dropAt; // a prioritized waiter asks the holder to drop the lock at this time; 0: asked
 
-        Waiter(long tid, boolean spins) {
+        Waiter(long tid, boolean spins, boolean io) {
             this.tid = tid;
             this.spins = spins;
+            this.io = io;
         }
     }
 
@@ -57,6 +68,8 @@ final class QueueScheduler extends Scheduler {
     private final ArrayDeque<Waiter> ioQueue = new ArrayDeque<>(); // guarded by mutex
     private long switchNumber; // guarded by mutex
     private long lastSwitchNanos = System.nanoTime(); // guarded by mutex
+    private Waiter designee; // guarded by mutex: designated and not yet come for the lock
+    private long designatedAt; // guarded by mutex
 
     QueueScheduler(boolean ioPriority) {
         this.ioPriority = ioPriority;
@@ -71,13 +84,13 @@ final class QueueScheduler extends Scheduler {
     @Override
     void acquire(long tid, boolean returning) {
         Waiter me;
-        mutex.lock();
+        lock();
         try {
             if (cpuQueue.isEmpty() && ioQueue.isEmpty() && LockWord.compareAndSet(0, tid)) {
                 return; // free and nobody queued: CAS failed only because the word was briefly busy
             }
             boolean priority = ioPriority && returning;
-            me = new Waiter(tid, priority);
+            me = new Waiter(tid, priority, priority);
             (priority ? ioQueue : cpuQueue).addLast(me);
             LockWord.setWaiters();
             if (LockWord.owner(LockWord.get()) == 0) {
@@ -91,25 +104,25 @@ final class QueueScheduler extends Scheduler {
                 }
             }
         } finally {
-            mutex.unlock();
+            unlock();
         }
         awaitGrant(me);
     }
 
     @Override
     void release(long tid) {
-        mutex.lock();
+        lock();
         try {
             grantNextLocked(tid);
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
     @Override
     void yieldToWaiter(long tid) {
         Waiter me;
-        mutex.lock();
+        lock();
         try {
             if (cpuQueue.isEmpty() && ioQueue.isEmpty()) {
                 LockWord.setDropRequest(false);
@@ -119,11 +132,11 @@ final class QueueScheduler extends Scheduler {
             counters.forcedSwitches++;
             // Spin if the lock went to a prioritized thread: it will give it back within microseconds.
             // (The new owner cannot release before we are queued: it takes the mutex we hold first.)
-            me = new Waiter(tid, ioPriority);
+            me = new Waiter(tid, ioPriority, false);
             cpuQueue.addLast(me);
             LockWord.setWaiters();
         } finally {
-            mutex.unlock();
+            unlock();
         }
         awaitGrant(me);
     }
@@ -133,6 +146,11 @@ final class QueueScheduler extends Scheduler {
      * the lock, 0 when the lock is free. Under mutex.
      */
     private void grantNextLocked(long from) {
+        if (designee != null && System.nanoTime() - designatedAt < 2 * switchIntervalNanos()) {
+            keepFreeForDesignee(from);
+            return;
+        }
+        designee = null; // one that has not come for two intervals loses its turn, and queues again
         Waiter next = null;
         ArrayDeque<Waiter> source = null;
         while (true) {
@@ -158,7 +176,8 @@ final class QueueScheduler extends Scheduler {
                 source = next == cpuHead ? cpuQueue : ioQueue;
             }
             boolean empty = cpuQueue.isEmpty() && ioQueue.isEmpty();
-            long word = next == null ? 0 : next.tid | (empty ? 0 : LockWord.WAITERS);
+            long word = next == null ? 0
+                    : next.virtual ? LockWord.WAITERS : next.tid | (empty ? 0 : LockWord.WAITERS);
             if (LockWord.compareAndSet(old, word)) {
                 if (empty) {
                     noWaiters();
@@ -174,11 +193,67 @@ final class QueueScheduler extends Scheduler {
         counters.handoffs++;
         boolean morePriority = !ioQueue.isEmpty();
         LockWord.setDropRequest(morePriority);
-        next.granted = true;
+        if (next.virtual) {
+            designee = next;
+            designatedAt = lastSwitchNanos;
+            next.designated = true;
+        } else {
+            next.granted = true;
+        }
         if (next.parked) {
             // Only a parked waiter is unparked: a permit left on a spinning one would make its
             // next LockSupport.park (its own I/O wait, say) return at once.
             LockSupport.unpark(next.thread);
+        }
+    }
+
+    /** Frees the lock (the caller's, or nobody's) for the designated thread, and wakes it. */
+    private void keepFreeForDesignee(long from) {
+        while (true) {
+            long old = LockWord.get();
+            long owner = LockWord.owner(old);
+            if (owner != from && owner != 0) {
+                LockWord.setWaiters(); // taken meanwhile: its release comes here
+                if (LockWord.ownerNow() != 0) {
+                    return;
+                }
+                continue;
+            }
+            if (LockWord.compareAndSet(old, LockWord.WAITERS)) {
+                break;
+            }
+        }
+        if (designee.parked) {
+            LockSupport.unpark(designee.thread);
+        }
+    }
+
+    /** A designated waiter comes for the lock: takes it if still free, else queues again in front. */
+    private void takeDesignated(Waiter me) {
+        lock();
+        try {
+            boolean mine = designee == me;
+            if (mine) {
+                designee = null;
+            }
+            me.designated = false;
+            long word = LockWord.get();
+            boolean empty = cpuQueue.isEmpty() && ioQueue.isEmpty();
+            if (mine && LockWord.owner(word) == 0
+                    && LockWord.compareAndSet(word, me.tid | (empty ? 0 : LockWord.WAITERS))) {
+                if (empty) {
+                    noWaiters();
+                }
+                me.granted = true;
+                return;
+            }
+            (me.io ? ioQueue : cpuQueue).addFirst(me);
+            LockWord.setWaiters();
+            if (LockWord.owner(LockWord.get()) == 0) {
+                grantNextLocked(0);
+            }
+        } finally {
+            unlock();
         }
     }
 
@@ -199,7 +274,7 @@ final class QueueScheduler extends Scheduler {
         if (me.spins) {
             long spinUntil = me.since + SPIN_NANOS;
             long now;
-            while (!me.granted && (now = System.nanoTime()) < spinUntil) {
+            while (!me.granted && !me.designated && (now = System.nanoTime()) < spinUntil) {
                 if (me.dropAt != 0 && now - me.dropAt >= 0) {
                     askForDeferredDrop(me);
                 }
@@ -216,25 +291,29 @@ final class QueueScheduler extends Scheduler {
             askForDeferredDrop(me);
         }
         while (!me.granted) {
+            if (me.designated) {
+                takeDesignated(me);
+                continue;
+            }
             long seen = switchNumberRacy();
             me.parked = true;
-            if (!me.granted) {
+            if (!me.granted && !me.designated) {
                 LockSupport.parkNanos(this, switchIntervalNanos());
             }
             me.parked = false;
             if (Thread.interrupted()) {
                 interrupted = true;
             }
-            if (!me.granted) {
+            if (!me.granted && !me.designated) {
                 onLongWait(seen);
             }
         }
-        mutex.lock();
+        lock();
         try {
             counters.wokeUp(false); // handed over directly: nobody can have re-taken it
             counters.waited(me.tid, System.nanoTime() - me.since);
         } finally {
-            mutex.unlock();
+            unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -244,28 +323,28 @@ final class QueueScheduler extends Scheduler {
     /** A prioritized waiter's drop request, held back for the holder's minimum hold, is made now. */
     private void askForDeferredDrop(Waiter me) {
         me.dropAt = 0;
-        mutex.lock();
+        lock();
         try {
             if (!me.granted) {
                 requestDrop();
             }
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
     private long switchNumberRacy() {
-        mutex.lock();
+        lock();
         try {
             return switchNumber;
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
     /** A waiter woke without being granted: ask for a switch if none happened, free a dead owner. */
     private void onLongWait(long seen) {
-        mutex.lock();
+        lock();
         try {
             if (switchNumber != seen) {
                 return;
@@ -280,7 +359,7 @@ final class QueueScheduler extends Scheduler {
                 noteLongHold(owner, System.nanoTime() - lastSwitchNanos);
             }
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 }

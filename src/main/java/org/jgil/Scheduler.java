@@ -3,7 +3,10 @@ package org.jgil;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,8 @@ abstract class Scheduler {
     private static final AtomicLong LAST_WARNING = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     final ReentrantLock mutex = new ReentrantLock();
+    /** Warnings decided under {@link #mutex}, logged once it is released: see {@link #unlock()}. */
+    private final Queue<Runnable> warnings = new ConcurrentLinkedQueue<>();
     final SchedulerCounters counters = new SchedulerCounters(); // guarded by mutex
     private volatile long switchIntervalNanos = DEFAULT_SWITCH_INTERVAL.toNanos();
 
@@ -128,20 +133,22 @@ abstract class Scheduler {
     }
 
     final GilStats stats() {
-        mutex.lock();
+        SchedulerCounters.Partial partial;
+        lock();
         try {
-            return counters.snapshot(name());
+            partial = counters.snapshot(name());
         } finally {
-            mutex.unlock();
+            unlock();
         }
+        return partial.complete(); // the per-thread hold figures need no mutex: keep waiters' way clear
     }
 
     final void resetStats() {
-        mutex.lock();
+        lock();
         try {
             counters.clear();
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
@@ -158,6 +165,139 @@ abstract class Scheduler {
         LockWord.clearWaitingIfQuiet();
     }
 
+    /**
+     * Takes {@link #mutex}, never waiting for it without a bound. A thread queued for a lock is woken
+     * only once the thread ahead of it has run, and with virtual threads that one may be unmounted,
+     * waiting for a carrier, while every carrier is held by a virtual thread pinned at the end of a
+     * native section (waiting, see {@link #acquirePinned}, for the holder of the GIL, who may be
+     * the very thread queued behind). So every waiter for the mutex looks again at least every
+     * millisecond and takes it if it is free; a pinned virtual thread does not queue at all.
+     */
+    final void lock() {
+        if (mutex.tryLock()) {
+            return;
+        }
+        boolean pinned = ThreadIdentity.pinned();
+        boolean interrupted = false;
+        for (int spins = 0; ; spins++) {
+            if (pinned) {
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(this, 10_000); // parks the carrier with it, but only for a moment
+                }
+                if (mutex.tryLock()) {
+                    break;
+                }
+            } else {
+                try {
+                    if (mutex.tryLock(1, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // kept for the caller, as every wait for the lock keeps it
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits for the lock without the scheduler's queue or conditions, for a virtual thread pinned
+     * to its carrier (see {@link #lock()}): it takes the lock whenever it finds it free, barging
+     * like a thread on the fast path, and looks again after a pause that doubles up to a
+     * millisecond. Such a waiter cannot unmount, so it must not wait for anything that needs a
+     * carrier to happen: only for the holder, which took the lock while it had a carrier (a thread
+     * takes the lock mounted, and the queue policies never hand it to an unmounted virtual thread),
+     * when at most all but one of the carriers were pinned in released sections; so one carrier
+     * stays free for the holder.
+     */
+    final void acquirePinned(long tid) {
+        long start = System.nanoTime();
+        long pause = 1_000;
+        long seenOwner = 0;
+        long sameOwnerSince = start;
+        boolean waited = false;
+        boolean interrupted = false;
+        while (true) {
+            long word = LockWord.get();
+            long owner = LockWord.owner(word);
+            if (owner == 0) {
+                // Keep a WAITERS bit: the scheduler's own waiters are still there.
+                if (LockWord.compareAndSet(word, tid | (word & LockWord.WAITERS))) {
+                    break;
+                }
+                continue;
+            }
+            waited = true;
+            long now = System.nanoTime();
+            if (owner != seenOwner) {
+                seenOwner = owner;
+                sameOwnerSince = now;
+            } else if (now - sameOwnerSince >= switchIntervalNanos() && mutex.tryLock()) {
+                try {
+                    if (LockWord.owner(LockWord.get()) == owner && !freeIfOwnerDead(owner)) {
+                        requestDrop();
+                        noteLongHold(owner, now - sameOwnerSince);
+                    }
+                } finally {
+                    unlock();
+                }
+                sameOwnerSince = now;
+            }
+            LockSupport.parkNanos(this, pause);
+            if (Thread.interrupted()) {
+                interrupted = true; // kept, as every wait for the lock keeps it
+            }
+            pause = Math.min(2 * pause, Math.min(1_000_000, switchIntervalNanos()));
+        }
+        if (waited && mutex.tryLock()) { // the statistics are not worth waiting for
+            try {
+                counters.waited(tid, System.nanoTime() - start);
+            } finally {
+                unlock();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A checkpoint's drop request, in a virtual thread pinned to its carrier: gives the lock up and
+     * takes it back as {@link #acquirePinned} does, if anybody waits.
+     */
+    void yieldPinned(long tid) {
+        if ((LockWord.get() & LockWord.WAITERS) == 0) {
+            dropRequestServed();
+            return;
+        }
+        release(tid);
+        acquirePinned(tid);
+    }
+
+    /** A drop request found nobody waiting. */
+    void dropRequestServed() {
+        LockWord.setDropRequest(false);
+    }
+
+    /**
+     * Releases {@link #mutex}, then logs the warnings decided under it. Nothing that can block may
+     * run under the mutex: a virtual thread that blocks there (a logger's stream lock, say) leaves
+     * its carrier, and the threads that wait for the mutex at the end of a native section are
+     * pinned to theirs; once they fill every carrier, the holder of the mutex never runs again.
+     */
+    final void unlock() {
+        mutex.unlock();
+        if (!mutex.isHeldByCurrentThread()) {
+            for (Runnable warning; (warning = warnings.poll()) != null; ) {
+                warning.run();
+            }
+        }
+    }
+
     /** Sets the drop request, counting it once per request. */
     final void requestDrop() {
         if (!LockWord.dropRequested()) {
@@ -170,16 +310,17 @@ abstract class Scheduler {
      * Called by a waiter that has seen {@code owner} keep the lock for {@code nanos}: warns once
      * the hold passes the threshold, at most once every ten seconds for the whole process.
      */
-    static void noteLongHold(long owner, long nanos) {
+    final void noteLongHold(long owner, long nanos) {
         if (nanos < WARN_HOLD_NANOS || !LOG.isWarnEnabled()) {
             return;
         }
         long now = System.nanoTime();
         long last = LAST_WARNING.get();
         if (now - last >= WARN_EVERY_NANOS && LAST_WARNING.compareAndSet(last, now)) {
-            LOG.warn("Thread id {} has held the GIL for {} ms while other threads waited. Call Gil.checkpoint() "
-                    + "in long managed loops and release the lock around long native work "
-                    + "(JGIL_BEGIN_ALLOW_THREADS). (At most one such warning every 10 s.)", owner, nanos / 1_000_000);
+            warnings.add(() -> LOG.warn("{} has held the GIL for {} ms while other threads waited. Call "
+                    + "Gil.checkpoint() in long managed loops and release the lock around long native work "
+                    + "(JGIL_BEGIN_ALLOW_THREADS). (At most one such warning every 10 s.)", Gil.describe(owner),
+                    nanos / 1_000_000));
         }
     }
 
@@ -198,8 +339,8 @@ abstract class Scheduler {
             return false;
         }
         counters.deadOwnersRecovered++;
-        LOG.warn("Thread id {} ended while holding the GIL; the lock has been freed. "
-                + "Release it in a finally block, or use Gil.run()/Gil.call().", owner);
+        warnings.add(() -> LOG.warn("{} ended while holding the GIL; the lock has been freed. "
+                + "Release it in a finally block, or use Gil.run()/Gil.call().", Gil.describe(owner)));
         return true;
     }
 }
