@@ -19,8 +19,6 @@ import org.jgil.kernels.Mode;
 import org.jgil.kernels.MonteCarlo;
 import org.jgil.kernels.NBody;
 import org.jgil.kernels.Primes;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,21 +30,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FfmKernelsTest {
-    private Arena arena;
-
-    @BeforeEach
-    void setUp() {
-        arena = Arena.ofConfined();
-        Gil.acquire(); // kernels are called holding the lock, whatever the mode
+    /** A test body: runs holding the lock (kernels are called holding it, whatever the mode). */
+    interface Body {
+        void run(Arena arena);
     }
 
-    @AfterEach
-    void tearDown() {
-        Gil.release();
-        arena.close();
+    private static void holding(Body body) {
+        try (Arena arena = Arena.ofConfined()) {
+            Gil.run(() -> body.run(arena));
+        }
     }
 
-    private MemorySegment copy(double[] values) {
+    private static MemorySegment copy(Arena arena, double[] values) {
         return arena.allocateFrom(JAVA_DOUBLE, values);
     }
 
@@ -62,80 +57,91 @@ class FfmKernelsTest {
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"HELD", "RELEASED", "AUTO"})
     void blasLevelOneAgreesWithJni(Mode mode) {
-        double[] x = random(1001, 1), y = random(1001, 2);
-        assertEquals(Blas.dot(x, y, Mode.HELD), FfmKernels.dot(copy(x), copy(y), x.length, mode));
-        assertEquals(Blas.sum(x, Mode.HELD), FfmKernels.sum(copy(x), x.length, mode));
-        double[] jni = y.clone();
-        Blas.axpy(0.75, x, jni, Mode.HELD);
-        MemorySegment ffm = copy(y);
-        FfmKernels.axpy(0.75, copy(x), ffm, x.length, mode);
-        assertArrayEquals(jni, ffm.toArray(JAVA_DOUBLE));
+        holding(arena -> {
+            double[] x = random(1001, 1), y = random(1001, 2);
+            assertEquals(Blas.dot(x, y, Mode.HELD), FfmKernels.dot(copy(arena, x), copy(arena, y), x.length, mode));
+            assertEquals(Blas.sum(x, Mode.HELD), FfmKernels.sum(copy(arena, x), x.length, mode));
+            double[] jni = y.clone();
+            Blas.axpy(0.75, x, jni, Mode.HELD);
+            MemorySegment ffm = copy(arena, y);
+            FfmKernels.axpy(0.75, copy(arena, x), ffm, x.length, mode);
+            assertArrayEquals(jni, ffm.toArray(JAVA_DOUBLE));
+        });
     }
 
     @Test
     void heldTakesHeapArraysWithoutACopy() {
-        double[] x = random(64, 3), y = random(64, 4);
-        assertEquals(Blas.dot(x, y, Mode.HELD),
-                FfmKernels.dot(MemorySegment.ofArray(x), MemorySegment.ofArray(y), 64, Mode.HELD));
-        FfmKernels.axpy(2, MemorySegment.ofArray(x), MemorySegment.ofArray(y), 64, Mode.HELD);
-        double[] expected = random(64, 4);
-        Blas.axpy(2, x, expected, Mode.HELD);
-        assertArrayEquals(expected, y);
+        holding(arena -> {
+            double[] x = random(64, 3), y = random(64, 4);
+            assertEquals(Blas.dot(x, y, Mode.HELD),
+                    FfmKernels.dot(MemorySegment.ofArray(x), MemorySegment.ofArray(y), 64, Mode.HELD));
+            FfmKernels.axpy(2, MemorySegment.ofArray(x), MemorySegment.ofArray(y), 64, Mode.HELD);
+            double[] expected = random(64, 4);
+            Blas.axpy(2, x, expected, Mode.HELD);
+            assertArrayEquals(expected, y);
+        });
     }
 
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"HELD", "RELEASED", "AUTO"})
     void longKernelsAgreeWithJni(Mode mode) {
-        int m = 37, n = 29, k = 41;
-        double[] a = random(m * k, 5), b = random(k * n, 6), c = new double[m * n];
-        Blas.gemm(m, n, k, a, 0, b, 0, c, 0, Mode.HELD);
-        MemorySegment cs = arena.allocate(JAVA_DOUBLE, (long) m * n);
-        FfmKernels.gemm(m, n, k, copy(a), copy(b), cs, mode);
-        assertArrayEquals(c, cs.toArray(JAVA_DOUBLE));
+        holding(arena -> {
+            int m = 37, n = 29, k = 41;
+            double[] a = random(m * k, 5), b = random(k * n, 6), c = new double[m * n];
+            Blas.gemm(m, n, k, a, 0, b, 0, c, 0, Mode.HELD);
+            MemorySegment cs = arena.allocate(JAVA_DOUBLE, (long) m * n);
+            FfmKernels.gemm(m, n, k, copy(arena, a), copy(arena, b), cs, mode);
+            assertArrayEquals(c, cs.toArray(JAVA_DOUBLE));
 
-        int[] grid = new int[64 * 48];
-        Mandelbrot.compute(64, 48, -2, -1.2, 3.0 / 64, 2.4 / 48, 200, grid, 0, Mode.HELD);
-        MemorySegment out = arena.allocate(JAVA_INT, grid.length);
-        assertEquals(48, FfmKernels.mandelbrot(64, 48, -2, -1.2, 3.0 / 64, 2.4 / 48, 200, out, mode));
-        assertArrayEquals(grid, out.toArray(JAVA_INT));
+            int[] grid = new int[64 * 48];
+            Mandelbrot.compute(64, 48, -2, -1.2, 3.0 / 64, 2.4 / 48, 200, grid, 0, Mode.HELD);
+            MemorySegment out = arena.allocate(JAVA_INT, grid.length);
+            assertEquals(48, FfmKernels.mandelbrot(64, 48, -2, -1.2, 3.0 / 64, 2.4 / 48, 200, out, mode));
+            assertArrayEquals(grid, out.toArray(JAVA_INT));
 
-        assertEquals(MonteCarlo.hits(100_003, 7, Mode.HELD), FfmKernels.montecarloHits(100_003, 7, mode));
-        assertEquals(Primes.countBelow(1_000_000, Mode.HELD), FfmKernels.countPrimesBelow(1_000_000, mode));
-        assertEquals(78_498, FfmKernels.countPrimesBelow(1_000_000, mode));
+            assertEquals(MonteCarlo.hits(100_003, 7, Mode.HELD), FfmKernels.montecarloHits(100_003, 7, mode));
+            assertEquals(Primes.countBelow(1_000_000, Mode.HELD), FfmKernels.countPrimesBelow(1_000_000, mode));
+            assertEquals(78_498, FfmKernels.countPrimesBelow(1_000_000, mode));
 
-        double[] bodies = NBody.randomState(50, 8);
-        MemorySegment state = copy(bodies);
-        NBody.step(bodies, 0.01, Mode.HELD);
-        FfmKernels.nbodyStep(state, 50, 0.01, mode);
-        assertArrayEquals(bodies, state.toArray(JAVA_DOUBLE));
+            double[] bodies = NBody.randomState(50, 8);
+            MemorySegment state = copy(arena, bodies);
+            NBody.step(bodies, 0.01, Mode.HELD);
+            FfmKernels.nbodyStep(state, 50, 0.01, mode);
+            assertArrayEquals(bodies, state.toArray(JAVA_DOUBLE));
 
-        FfmKernels.sleep(100, mode);
+            FfmKernels.sleep(100, mode);
+        });
     }
 
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"HELD", "RELEASED", "AUTO"})
     void spinRunsTheSameRecurrenceAsJava(Mode mode) {
-        long iterations = FfmKernels.spinIterations(20);
-        assertTrue(iterations > 0);
-        long x = 12345;
-        for (long i = 0; i < iterations; i++) {
-            x ^= x >>> 29;
-            x *= 0xbf58476d1ce4e5b9L;
-        }
-        assertEquals(x, FfmKernels.spin(20, 12345, mode));
+        holding(arena -> {
+            long iterations = FfmKernels.spinIterations(20);
+            assertTrue(iterations > 0);
+            long x = 12345;
+            for (long i = 0; i < iterations; i++) {
+                x ^= x >>> 29;
+                x *= 0xbf58476d1ce4e5b9L;
+            }
+            assertEquals(x, FfmKernels.spin(20, 12345, mode));
+        });
     }
 
     @Test
     void badArgumentsAreJavaExceptions() {
-        MemorySegment small = arena.allocate(JAVA_DOUBLE, 3);
-        assertThrows(IllegalArgumentException.class, () -> FfmKernels.dot(small, small, 4, Mode.HELD));
-        assertThrows(IllegalArgumentException.class, () -> FfmKernels.sum(small, -1, Mode.RELEASED));
-        assertThrows(IllegalArgumentException.class, () -> FfmKernels.axpy(1, small, small.asSlice(8), 2,
-                Mode.HELD));
-        assertThrows(IllegalArgumentException.class, () -> FfmKernels.gemm(2, 2, 2, small, small, small, Mode.HELD));
-        assertThrows(IllegalArgumentException.class, () -> FfmKernels.countPrimesBelow(-1, Mode.HELD));
-        assertThrows(IllegalArgumentException.class, () -> FfmKernels.spin(1, 1, Mode.JAVA));
-        assertThrows(NullPointerException.class, () -> FfmKernels.sum(null, 0, Mode.HELD));
+        holding(arena -> {
+            MemorySegment small = arena.allocate(JAVA_DOUBLE, 3);
+            assertThrows(IllegalArgumentException.class, () -> FfmKernels.dot(small, small, 4, Mode.HELD));
+            assertThrows(IllegalArgumentException.class, () -> FfmKernels.sum(small, -1, Mode.RELEASED));
+            assertThrows(IllegalArgumentException.class, () -> FfmKernels.axpy(1, small, small.asSlice(8), 2,
+                    Mode.HELD));
+            assertThrows(IllegalArgumentException.class,
+                    () -> FfmKernels.gemm(2, 2, 2, small, small, small, Mode.HELD));
+            assertThrows(IllegalArgumentException.class, () -> FfmKernels.countPrimesBelow(-1, Mode.HELD));
+            assertThrows(IllegalArgumentException.class, () -> FfmKernels.spin(1, 1, Mode.JAVA));
+            assertThrows(NullPointerException.class, () -> FfmKernels.sum(null, 0, Mode.HELD));
+        });
     }
 
     @Test
@@ -155,17 +161,12 @@ class FfmKernelsTest {
                 Gil.release();
             }
         });
+        t.start();
+        holding.await();
+        Gil.acquire(); // the sleeper gave the lock up: it is in its call
         Gil.release();
-        try {
-            t.start();
-            holding.await();
-            Gil.acquire(); // the sleeper gave the lock up: it is in its call
-            Gil.release();
-            t.interrupt();
-            t.join();
-        } finally {
-            Gil.acquire();
-        }
+        t.interrupt();
+        t.join();
         assertTrue(outcome.get() instanceof CancellationException, "got " + outcome.get());
         assertTrue(interrupted.get());
     }

@@ -100,7 +100,8 @@ class SystemLibrariesTest {
                 b[i] = r.nextDouble();
             }
             MemorySegment as = arena.allocateFrom(JAVA_DOUBLE, a), bs = arena.allocateFrom(JAVA_DOUBLE, b);
-            MemorySegment c1 = arena.allocate(JAVA_DOUBLE, (long) n * n), c2 = arena.allocate(JAVA_DOUBLE, (long) n * n);
+            MemorySegment c1 = arena.allocate(JAVA_DOUBLE, (long) n * n);
+            MemorySegment c2 = arena.allocate(JAVA_DOUBLE, (long) n * n);
             Gil.acquire();
             try {
                 dgemm.invokeExact(101, 111, 111, n, n, n, 1.0, as, n, bs, n, 0.0, c1, n); // row-major, no transposes

@@ -24,6 +24,7 @@ import org.jgil.ffm.GilLinker;
  * {@code java --enable-native-access=ALL-UNNAMED -Djgil.library=... org.jgil.ffm.example.ManyThreads}.
  */
 public final class ManyThreads {
+    // [bind]
     // 1. Bind. libm's cos takes nanoseconds: keep the lock (releasing would cost more than the call).
     static final MethodHandle COS = GilLinker.held(
             GilLinker.downcall(Linker.nativeLinker().defaultLookup(), "cos",
@@ -38,6 +39,7 @@ public final class ManyThreads {
 
     // Or let the size decide: released from the kernels' threshold (1 us) of expected work, held below.
     static final MethodHandle GEMM_AUTO = GilLinker.auto(GEMM_PLAIN, expectedNanos());
+    // [/bind]
 
     /** About 0.05 ns per flop (20 GFLOP/s): only the order of magnitude matters. */
     static long gemmNanos(long m, long n, long k) {
@@ -64,6 +66,7 @@ public final class ManyThreads {
             MemorySegment b = arena.allocate(JAVA_DOUBLE, (long) n * n);
             MemorySegment c = arena.allocate(JAVA_DOUBLE, (long) n * n);
             double checksum = 0;
+            // [call]
             Gil.acquire(); // 2. A thread runs managed code holding the lock ...
             try {
                 for (int i = 0; i < n * n; i++) {
@@ -87,6 +90,7 @@ public final class ManyThreads {
             } finally {
                 Gil.release();
             }
+            // [/call]
             return checksum;
         }
     }
