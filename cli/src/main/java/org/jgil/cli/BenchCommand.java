@@ -33,6 +33,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Modes (default: ${DEFAULT-VALUE}).")
     String modes;
 
+    @Option(names = "--binding", paramLabel = "B", defaultValue = "jni",
+            description = "How the native modes call the kernels: jni, or ffm (FFM downcalls of the same "
+                    + "library; JDK 22+). Default: ${DEFAULT-VALUE}.")
+    String binding;
+
     @Option(names = "--work-us", paramLabel = "N", defaultValue = "0",
             description = "Work per call in microseconds, for kernels sized by time (spin, sleep); 0: the kernel's default.")
     long workMicros;
@@ -67,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         global.apply();
-        Kernel k = Kernels.byName(kernel);
+        Kernel k = Bindings.kernel(Kernels.byName(kernel), binding);
         List<Mode> modeList = Grid.parseModes(modes);
         List<Integer> threadList = Grid.parseThreads(threads == null ? Grid.defaultThreads() : threads);
         if (durationSeconds <= 0 || warmupSeconds < 0) {
