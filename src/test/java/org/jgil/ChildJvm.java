@@ -36,6 +36,8 @@ final class ChildJvm {
         Path out = dir.resolve("output.txt");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // As the test JVM runs: JDK 22+ would otherwise warn on loading libjgil (JDK 17 accepts it too).
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         for (String p : new String[] {"java.library.path", "jgil.library"}) {

@@ -47,6 +47,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Modes (default: held,released,auto,java; with --method: held,released).")
     String modes;
 
+    @Option(names = "--binding", paramLabel = "B", defaultValue = "jni",
+            description = "How the native modes call the kernels: jni, or ffm (FFM downcalls of the same "
+                    + "library; JDK 22+). Default: ${DEFAULT-VALUE}.")
+    String binding;
+
     @Option(names = "--work-us", paramLabel = "N", defaultValue = "0",
             description = "Work per call in microseconds, for kernels sized by time (spin, sleep); 0: the kernel's default.")
     long workMicros;
@@ -103,6 +108,9 @@ final class BenchCommand implements Callable<Integer> {
         if (method != null && modeList.stream().anyMatch(m -> m == Mode.AUTO || m == Mode.JAVA)) {
             throw new IllegalArgumentException("--method runs held and released only");
         }
+        if (durationSeconds <= 0 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--duration-s must be > 0 and --warmup-s >= 0");
+        }
         List<Integer> threadList = Grid.parseThreads(threads == null ? Grid.defaultThreads() : threads);
         if (size < 0 || workMicros < 0) {
             throw new IllegalArgumentException("--size and --work-us must be >= 0");
@@ -151,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
             if (methodArgs != null || classpath != null) {
                 throw new IllegalArgumentException("--args and --classpath go with --method");
             }
-            return Case.of(Kernels.byName(kernel), size, workMicros, seed);
+            return Case.of(Bindings.kernel(Kernels.byName(kernel), binding), size, workMicros, seed);
         }
         return MethodKernel.of(method, methodArgs, classpath).asCase();
     }

@@ -1,0 +1,40 @@
+package org.jgil.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** bench --binding: jni runs, ffm says in one line what it needs where it cannot run. */
+class BindingOptionTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void jniIsTheDefaultAndRuns() {
+        assertEquals(0, run("bench", "--kernel", "sum", "--size", "64", "--threads", "1", "--mode", "held",
+                "--binding", "jni", "--duration-s", "0.05", "--warmup-s", "0"), err.toString());
+    }
+
+    @Test
+    void unknownBindingsAndAMissingFfmPartAreOneLineErrors() {
+        assertEquals(2, run("bench", "--binding", "cffi"));
+        assertTrue(err.toString().contains("--binding cffi is unknown; valid: jni, ffm"), err.toString());
+        err.getBuffer().setLength(0);
+        // This test's class path has no jgil-ffm; on JDK 17 the JDK itself is what is missing.
+        assertEquals(2, run("bench", "--binding", "ffm", "--threads", "1", "--duration-s", "0.05"));
+        String expected = Runtime.version().feature() < 22 ? "needs JDK 22 or later" : "needs jgil-ffm";
+        assertTrue(err.toString().contains(expected), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    }
+}
