@@ -185,13 +185,17 @@ public final class Gil {
     /**
      * A safe point in managed code. If another thread has asked for the lock and waited one switch
      * interval, the caller gives the lock up, waits until another thread has taken it, and queues
-     * for it again. Otherwise this is one memory read.
+     * for it again. Otherwise this is two reads of one cache line.
      *
-     * @throws IllegalStateException if the lock is requested and the calling thread does not hold it
+     * @throws IllegalStateException if the calling thread does not hold the lock: in checked mode
+     *     always; unchecked, when the lock is requested (a checkpoint without the lock is then
+     *     seen only under contention, when it would have to give up a lock it does not hold)
      */
     public static void checkpoint() {
         if (LockWord.dropRequested()) {
             yieldSlow();
+        } else if (LockWord.checked()) {
+            checkHeld();
         }
     }
 
@@ -384,5 +388,13 @@ public final class Gil {
                     + ", which does not hold the GIL; checkpoints belong in managed code");
         }
         scheduler.yieldToWaiter(tid);
+    }
+
+    /** Checked mode's checkpoint while no drop is requested: the same message as {@link #yieldSlow()}. */
+    private static void checkHeld() {
+        if (!isHeldByCurrentThread()) {
+            throw new IllegalStateException("Gil.checkpoint() in thread " + Thread.currentThread().getName()
+                    + ", which does not hold the GIL; checkpoints belong in managed code");
+        }
     }
 }
