@@ -2,7 +2,7 @@
  * jni_shutdown_probe.c -- org.jgil.ShutdownProbe: a detached native thread
  * that takes and gives back the lock with jgil_ensure()/jgil_release() in a
  * loop, for as long as the process lives, to test what happens to such a
- * thread when the JVM shuts down (issue 6): ensure must fail, not hang or crash.
+ * thread when the JVM shuts down: ensure must fail, not hang or crash.
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -189,7 +189,8 @@ abstract class Scheduler {
      * fast path and cheap next to such a wait.
      */
     final boolean freeIfOwnerDead(long owner) {
-        if (owner == 0 || DeadOwners.isAlive(owner)) {
+        boolean exiting = false;
+        if (owner == 0 || DeadOwners.isAlive(owner) && !(exiting = JvmExit.isExiting(owner))) {
             return false;
         }
         long word = LockWord.get();
@@ -197,8 +198,9 @@ abstract class Scheduler {
             return false;
         }
         counters.deadOwnersRecovered++;
-        LOG.warn("Thread id {} ended while holding the GIL; the lock has been freed. "
-                + "Release it in a finally block, or use Gil.run()/Gil.call().", owner);
+        LOG.warn("Thread id {} {} while holding the GIL; the lock has been freed. "
+                + "Release it in a finally block, or use Gil.run()/Gil.call().", owner,
+                exiting ? "called System.exit" : "ended");
         return true;
     }
 }
