@@ -43,8 +43,9 @@ public final class Gil {
     private static volatile Scheduler scheduler;
 
     static {
+        Settings settings = Settings.current(); // every jgil.* property, checked before anything starts
         GilRuntime.ensureLoaded();
-        String fastPath = System.getProperty("jgil.fastpath", "reserve").trim().toLowerCase(java.util.Locale.ROOT);
+        String fastPath = settings.fastPath;
         int mode = LockWord.MODES.indexOf(fastPath);
         if (mode < 0) {
             throw new IllegalArgumentException("-Djgil.fastpath=" + fastPath + " is unknown; valid: "
@@ -54,7 +55,7 @@ public final class Gil {
         Scheduler initial = Scheduler.fromSystemProperties();
         initial.install();
         scheduler = initial;
-        LockWord.setChecked(Boolean.getBoolean("jgil.checked"));
+        LockWord.setChecked(settings.checked);
         if (HoldStats.ON) {
             LockWord.setSiteStats(true, HoldStats.PERIOD);
         }

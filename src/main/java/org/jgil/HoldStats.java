@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code none}, which has no lock, the estimate is rougher).
  */
 final class HoldStats {
-    static final boolean ON = Boolean.getBoolean("jgil.stats");
-    static final int PERIOD = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 64)));
+    static final boolean ON = Settings.current().stats;
+    static final int PERIOD = Settings.current().statsSample;
 
     private static final Map<Long, PerThread> THREADS = new ConcurrentHashMap<>();
     private static final ThreadLocal<PerThread> CURRENT = ThreadLocal.withInitial(() -> {

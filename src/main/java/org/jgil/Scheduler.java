@@ -23,10 +23,10 @@ abstract class Scheduler {
     static final Duration DEFAULT_SWITCH_INTERVAL = Duration.ofMillis(5);
 
     /** The policies, by the names {@code -Djgil.policy} and {@code --policy} take. */
-    static final List<String> POLICIES = List.of("cpython", "legacy", "fifo", "io-priority", "none");
+    static final List<String> POLICIES = Settings.POLICIES;
 
     /** A waiter that saw one owner keep the lock this long logs a warning ({@code -Djgil.warnHoldMs}). */
-    private static final long WARN_HOLD_NANOS = Long.getLong("jgil.warnHoldMs", 200) * 1_000_000;
+    private static final long WARN_HOLD_NANOS = Settings.current().warnHoldNanos;
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
     private static final AtomicLong LAST_WARNING = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
@@ -36,10 +36,9 @@ abstract class Scheduler {
 
     /** The policy named by {@code -Djgil.policy} (default {@code cpython}), with its settings. */
     static Scheduler fromSystemProperties() {
-        Scheduler scheduler = create(System.getProperty("jgil.policy", "cpython"));
-        String interval = System.getProperty("jgil.switchInterval");
-        if (interval != null) {
-            scheduler.setSwitchInterval(parseInterval(interval));
+        Scheduler scheduler = create(Settings.current().policy);
+        if (Settings.current().switchInterval != null) {
+            scheduler.setSwitchInterval(Settings.current().switchInterval);
         }
         return scheduler;
     }
@@ -50,7 +49,7 @@ abstract class Scheduler {
             case "cpython":
                 return new CPythonScheduler();
             case "legacy":
-                return new LegacyScheduler(Integer.getInteger("jgil.ticks", LegacyScheduler.DEFAULT_TICKS));
+                return new LegacyScheduler(Settings.current().ticks);
             case "fifo":
                 return new QueueScheduler(false);
             case "io-priority":
@@ -62,24 +61,9 @@ abstract class Scheduler {
         }
     }
 
+    /** Text such as {@code 5ms}, {@code 200us} or {@code 0.01s}; see {@link Settings#parseDuration}. */
     static Duration parseInterval(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        double scale = 1e9;
-        if (t.endsWith("us")) {
-            scale = 1e3;
-            t = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("ms")) {
-            scale = 1e6;
-            t = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("s")) {
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            return Duration.ofNanos(Math.round(Double.parseDouble(t.trim()) * scale));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("switch interval '" + text + "' is not a duration such as 5ms, "
-                    + "200us or 0.01s", e);
-        }
+        return Settings.parseDuration(text);
     }
 
     abstract String name();
@@ -120,10 +104,7 @@ abstract class Scheduler {
     }
 
     final void setSwitchInterval(Duration interval) {
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("switch interval must be positive, got " + interval);
-        }
-        switchIntervalNanos = interval.toNanos();
+        switchIntervalNanos = Settings.checkSwitchInterval(interval).toNanos();
     }
 
     final GilStats stats() {
