@@ -131,6 +131,11 @@ public final class Settings {
         new Settings(p -> p.equals(name) ? value : null);
     }
 
+    /** The names of the settings {@link #check} knows, in the order of the table above. */
+    public static List<String> names() {
+        return KNOWN;
+    }
+
     private static final List<String> KNOWN = List.of("jgil.policy", "jgil.switchInterval", "jgil.fastpath",
             "jgil.checked", "jgil.stats", "jgil.stats.sample", "jgil.warnHoldMs", "jgil.ticks", "jgil.ioMinHold",
             "jgil.isa", "jgil.kernels.autoThresholdMicros");
