@@ -36,6 +36,8 @@ final class JvmExit {
             Runtime.getRuntime().removeShutdownHook(probe);
         } catch (IllegalStateException shutdownInProgress) {
             began = true;
+        } catch (SecurityException notAllowedToAsk) {
+            return false; // a security manager that forbids hooks: treat as running, as before
         }
         return began;
     }
@@ -48,7 +50,13 @@ final class JvmExit {
         if (!began()) {
             return false;
         }
-        for (java.util.Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+        java.util.Map<Thread, StackTraceElement[]> stacks;
+        try {
+            stacks = Thread.getAllStackTraces();
+        } catch (SecurityException notAllowedToAsk) {
+            return false;
+        }
+        for (java.util.Map.Entry<Thread, StackTraceElement[]> e : stacks.entrySet()) {
             if (e.getKey().getId() != tid) {
                 continue;
             }
