@@ -543,6 +543,29 @@ static jgil_gilstate ensure(void)
             return JGIL_ENSURE_FAILED;
         this_thread()->tid = 0; /* a new Java thread: its id is learnt again */
         result |= ENSURE_ATTACHED;
+        /* Shutdown hooks run concurrently and in no given order, so the flag above may not be set
+         * yet although System.exit has begun (seen on JDK 25: a hook's native thread attached and
+         * then waited for ever for a lock held by the exiting thread).  Ask Java, which can tell. */
+        static jmethodID mid_attach_refused;
+        jmethodID mid = __atomic_load_n(&mid_attach_refused, __ATOMIC_ACQUIRE);
+        if (mid == NULL) {
+            mid = (*env)->GetStaticMethodID(env, runtime_class, "attachRefused", "()Z");
+            if (mid == NULL)
+                (*env)->ExceptionClear(env); /* a GilRuntime without it: nothing to ask */
+            __atomic_store_n(&mid_attach_refused, mid, __ATOMIC_RELEASE);
+        }
+        jboolean refused = mid != NULL && (*env)->CallStaticBooleanMethod(env, runtime_class, mid);
+        if (refused)
+            __atomic_store_n(&shutting_down, 1, __ATOMIC_RELEASE);
+        if (refused || (*env)->ExceptionCheck(env)) {
+            if ((*env)->ExceptionCheck(env)) {
+                (*env)->ExceptionDescribe(env);
+                (*env)->ExceptionClear(env);
+            }
+            (*jvm)->DetachCurrentThread(jvm);
+            this_thread()->tid = 0;
+            return JGIL_ENSURE_FAILED;
+        }
     }
     if ((*env)->ExceptionCheck(env))
         return JGIL_ENSURE_FAILED;

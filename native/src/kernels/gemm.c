@@ -25,11 +25,13 @@
  * partial-tile variant: partial tiles are computed into a scratch tile and
  * the valid part copied out.  Nothing outside C's m x n range is written.
  *
- * Cancellation: a step of the resumable driver covers whole (ic) blocks,
- * at least `budget` flops (about a millisecond), so a released call polls
- * jgil_cancelled() about once a millisecond.  The packed copies are native
- * memory, so they survive the unpinning of the Java arrays between steps;
- * A and C are re-read from the (possibly moved) arrays each step.
+ * Cancellation: a step of the resumable driver ends after `budget` units of
+ * work (about a millisecond), at a column of tiles, so a released call polls
+ * jgil_cancelled() about once a millisecond whatever the shape: the units
+ * count what the machine does (whole padded tiles, packing), not the useful
+ * flops.  The packed copies are native memory, so they survive the unpinning
+ * of the Java arrays between steps; A and C are re-read from the (possibly
+ * moved) arrays each step.
  *
  * The summation order over k differs from the naive Java loop (and FMA
  * rounds once), so results agree to within about k * 2^-53 * (|A||B|)_ij.
@@ -204,37 +206,82 @@ static void macro_kernel(const struct gemm_impl *impl, int64_t mc, int64_t nc, i
     }
 }
 
+static int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
+
 /* ---- the resumable driver ---- */
 
 struct gemm_state {
     const struct gemm_impl *impl;
+    int level;
     int64_t m, n, k;
     double *ap, *bp;     /* packed blocks, 64-byte aligned, native memory */
-    int64_t jc, pc, ic;  /* where the next step starts */
+    int64_t jc, pc, ic;  /* the block the next step works on */
+    int64_t jr;          /* its next column of tiles; 0: the block's packing is still to do */
+    int64_t zeroed;      /* k == 0: elements of C set to 0 so far */
 };
+
+/* What a step counts, in flops at the variant's speed: a tile costs the flops
+ * of the whole padded mr x nr tile (the micro-kernel computes all of it, even
+ * for a 1 x 1 corner) plus 8 steps of k for loading and storing it, and a
+ * packed or zeroed element about 2 ns of the variant's flops.  Counting only
+ * useful flops made degenerate shapes (m = n = 1 and a long k: 2 useful flops
+ * per step of k against a whole tile's) run a thousand times longer than the
+ * budget between two cancellation polls. */
+static const int64_t flops_per_ms[] = { 3000000, 20000000, 40000000 };
+#define ELEMENT_COST(level) (flops_per_ms[level] / 500000)
+
+static int64_t tile_cost(const struct gemm_impl *impl, int64_t kc)
+{
+    return 2 * (int64_t)impl->mr * impl->nr * (kc + 8);
+}
 
 static int gemm_step(void *p, kbuf *bufs, int64_t budget)
 {
     struct gemm_state *s = p;
+    const struct gemm_impl *impl = s->impl;
     const double *a = bufs[0].ptr, *b = bufs[1].ptr;
     double *c = bufs[2].ptr;
     const int64_t m = s->m, n = s->n, k = s->k;
+    const int64_t element = ELEMENT_COST(s->level);
+    int64_t work = 0;
     if (m == 0 || n == 0)
         return KSTEP_DONE;
-    if (k == 0) { /* an empty sum: C = 0 */
-        memset(c, 0, (size_t)(m * n) * sizeof(double));
+    if (k == 0) { /* an empty sum: C = 0, in pieces of the budget's size */
+        while (s->zeroed < m * n) {
+            int64_t left = m * n - s->zeroed;
+            int64_t count = budget < 0 || left <= budget / element ? left : budget / element + 1;
+            memset(c + s->zeroed, 0, (size_t)count * sizeof(double));
+            s->zeroed += count;
+            if (budget >= 0 && s->zeroed < m * n)
+                return KSTEP_MORE;
+        }
         return KSTEP_DONE;
     }
-    int64_t flops = 0;
     while (s->jc < n) {
-        int64_t nc = n - s->jc < NC ? n - s->jc : NC;
-        int64_t kc = k - s->pc < KC ? k - s->pc : KC;
-        int64_t mc = m - s->ic < MC ? m - s->ic : MC;
-        if (s->ic == 0)
-            pack_b(kc, nc, b + s->pc * n + s->jc, n, s->bp, s->impl->nr);
-        pack_a(mc, kc, a + s->ic * k + s->pc, k, s->ap, s->impl->mr);
-        macro_kernel(s->impl, mc, nc, kc, s->ap, s->bp, c + s->ic * n + s->jc, n, s->pc > 0);
-        flops += 2 * mc * nc * kc;
+        const int64_t nc = n - s->jc < NC ? n - s->jc : NC;
+        const int64_t kc = k - s->pc < KC ? k - s->pc : KC;
+        const int64_t mc = m - s->ic < MC ? m - s->ic : MC;
+        if (s->jr == 0) {
+            if (s->ic == 0) {
+                pack_b(kc, nc, b + s->pc * n + s->jc, n, s->bp, impl->nr);
+                work += kc * round_up(nc, impl->nr) * element;
+            }
+            pack_a(mc, kc, a + s->ic * k + s->pc, k, s->ap, impl->mr);
+            work += kc * round_up(mc, impl->mr) * element;
+        }
+        /* One column of tiles at a time: a step can end inside a block, whose
+         * packed copies (native memory) wait for the next step. */
+        const int64_t column_cost = round_up(mc, impl->mr) / impl->mr * tile_cost(impl, kc);
+        while (s->jr < nc) {
+            int64_t width = nc - s->jr < impl->nr ? nc - s->jr : impl->nr;
+            macro_kernel(impl, mc, width, kc, s->ap, s->bp + s->jr * kc,
+                         c + s->ic * n + s->jc + s->jr, n, s->pc > 0);
+            s->jr += impl->nr;
+            work += column_cost;
+            if (budget >= 0 && work >= budget && s->jr < nc)
+                return KSTEP_MORE;
+        }
+        s->jr = 0;
         s->ic += MC;
         if (s->ic >= m) {
             s->ic = 0;
@@ -244,13 +291,11 @@ static int gemm_step(void *p, kbuf *bufs, int64_t budget)
                 s->jc += NC;
             }
         }
-        if (budget >= 0 && flops >= budget && s->jc < n)
+        if (budget >= 0 && work >= budget && s->jc < n)
             return KSTEP_MORE;
     }
     return KSTEP_DONE;
 }
-
-static int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
 
 static int overlaps(const kbuf *x, const kbuf *y)
 {
@@ -281,7 +326,7 @@ JNIEXPORT void JNICALL Java_org_jgil_kernels_KernelNative_gemm(JNIEnv *env, jcla
         return;
     }
     const int level = kisa_active();
-    struct gemm_state s = { &impls[level], m, n, k, NULL, NULL, 0, 0, 0 };
+    struct gemm_state s = { .impl = &impls[level], .level = level, .m = m, .n = n, .k = k };
     int64_t kc = k < KC ? k : KC, nc = n < NC ? n : NC, mc = m < MC ? m : MC;
     if (m > 0 && n > 0 && k > 0) {
         /* Rounded to the largest MR/NR (a multiple of the others), and the byte
@@ -296,7 +341,6 @@ JNIEXPORT void JNICALL Java_org_jgil_kernels_KernelNative_gemm(JNIEnv *env, jcla
         }
     }
     /* About a millisecond of work between polls at each variant's usual speed. */
-    static const int64_t flops_per_ms[] = { 3000000, 20000000, 40000000 };
     kexec(env, release, "gemm", bufs, 3, gemm_step, &s, flops_per_ms[level]);
     free(s.ap);
     free(s.bp);

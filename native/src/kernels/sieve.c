@@ -20,6 +20,7 @@ struct sieve_state {
     uint8_t *composite;
     int64_t i;         /* the candidate whose multiples are being crossed out */
     int64_t j;         /* the next multiple of it to cross out, or 0 before starting on it */
+    int64_t counted;   /* flags counted so far, once every composite is crossed out */
     int64_t count;
 };
 
@@ -53,10 +54,24 @@ static int sieve_step(void *p, kbuf *b, int64_t budget)
             return KSTEP_MORE;
         }
     }
-    int64_t count = 1; /* the prime 2 */
-    for (int64_t j = 1; j < s->half; j++)
-        count += !s->composite[j];
-    s->count = count;
+    /* The count, in pieces too: below 2^31 it reads a gigabyte of flags. */
+    if (s->counted == 0) {
+        s->counted = 1;
+        s->count = 1; /* the prime 2 */
+    }
+    while (s->counted < s->half) {
+        int64_t end = s->half;
+        if (budget >= 0 && end - s->counted > budget - work)
+            end = s->counted + (budget - work > 0 ? budget - work : 1);
+        int64_t count = 0;
+        for (int64_t j = s->counted; j < end; j++)
+            count += !s->composite[j];
+        s->count += count;
+        work += end - s->counted;
+        s->counted = end;
+        if (budget >= 0 && work >= budget && s->counted < s->half)
+            return KSTEP_MORE;
+    }
     return KSTEP_DONE;
 }
 
@@ -70,7 +85,7 @@ JNIEXPORT jint JNICALL Java_org_jgil_kernels_KernelNative_sieve(JNIEnv *env, jcl
     }
     if (n <= 2)
         return 0;
-    struct sieve_state s = { n, n / 2, calloc((size_t)(n / 2), 1), 1, 0, 0 };
+    struct sieve_state s = { n, n / 2, calloc((size_t)(n / 2), 1), 1, 0, 0, 0 };
     if (s.composite == NULL) {
         jgil_throw(env, "java/lang/OutOfMemoryError", "sieve: no memory for %d flags", (int)(n / 2));
         return 0;

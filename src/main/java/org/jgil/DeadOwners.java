@@ -16,9 +16,13 @@ final class DeadOwners {
     private DeadOwners() {}
 
     static boolean isAlive(long identity) {
-        Boolean special = ThreadIdentity.specialAlive(identity);
-        if (special != null) {
-            return special;
+        return find(identity) != null;
+    }
+
+    /** The live thread behind an owner identity, or null if that thread has ended. */
+    static Thread find(long identity) {
+        if ((identity & LockWord.VIRTUAL) != 0) {
+            return ThreadIdentity.special(identity);
         }
         ThreadGroup root = Thread.currentThread().getThreadGroup();
         while (root.getParent() != null) {
@@ -31,9 +35,9 @@ final class DeadOwners {
         }
         for (int i = 0; i < n; i++) {
             if (ThreadIdentity.ofPlatform(threads[i]) == identity) {
-                return threads[i].isAlive();
+                return threads[i].isAlive() ? threads[i] : null;
             }
         }
-        return false;
+        return null;
     }
 }

@@ -43,8 +43,9 @@ public final class Gil {
     private static volatile Scheduler scheduler;
 
     static {
+        Settings settings = Settings.current(); // every jgil.* property, checked before anything starts
         GilRuntime.ensureLoaded();
-        String fastPath = System.getProperty("jgil.fastpath", "reserve").trim().toLowerCase(java.util.Locale.ROOT);
+        String fastPath = settings.fastPath;
         int mode = LockWord.MODES.indexOf(fastPath);
         if (mode < 0) {
             throw new IllegalArgumentException("-Djgil.fastpath=" + fastPath + " is unknown; valid: "
@@ -54,7 +55,7 @@ public final class Gil {
         Scheduler initial = Scheduler.fromSystemProperties();
         initial.install();
         scheduler = initial;
-        LockWord.setChecked(Boolean.getBoolean("jgil.checked"));
+        LockWord.setChecked(settings.checked);
         if (HoldStats.ON) {
             LockWord.setSiteStats(true, HoldStats.PERIOD);
         }
@@ -185,13 +186,17 @@ public final class Gil {
     /**
      * A safe point in managed code. If another thread has asked for the lock and waited one switch
      * interval, the caller gives the lock up, waits until another thread has taken it, and queues
-     * for it again. Otherwise this is one memory read.
+     * for it again. Otherwise this is two reads of one cache line.
      *
-     * @throws IllegalStateException if the lock is requested and the calling thread does not hold it
+     * @throws IllegalStateException if the calling thread does not hold the lock: in checked mode
+     *     always; unchecked, when the lock is requested (a checkpoint without the lock is then
+     *     seen only under contention, when it would have to give up a lock it does not hold)
      */
     public static void checkpoint() {
         if (LockWord.dropRequested()) {
             yieldSlow();
+        } else if (LockWord.checked()) {
+            checkHeld();
         }
     }
 
@@ -384,6 +389,13 @@ public final class Gil {
 
     /** A contended acquire through the scheduler, seen by JFR. */
     static void waitFor(Scheduler scheduler, long tid, boolean returning, long owner) {
+        if (!jdk.jfr.FlightRecorder.isInitialized()) {
+            // No recording was ever started. The process's first JFR event would load and set up
+            // JFR (about 0.2 s), a stall the first waiter paid before it even queued, which hid
+            // the hold it waited for from its long-hold clock.
+            scheduler.acquire(tid, returning);
+            return;
+        }
         GilEvents.Wait event = new GilEvents.Wait();
         event.begin();
         if ((tid & LockWord.VIRTUAL) != 0 && ThreadIdentity.pinned()) {
@@ -426,6 +438,14 @@ public final class Gil {
             scheduler.yieldPinned(tid);
         } else {
             scheduler.yieldToWaiter(tid);
+        }
+    }
+
+    /** Checked mode's checkpoint while no drop is requested: the same message as {@link #yieldSlow()}. */
+    private static void checkHeld() {
+        if (!isHeldByCurrentThread()) {
+            throw new IllegalStateException("Gil.checkpoint() in thread " + Thread.currentThread().getName()
+                    + ", which does not hold the GIL; checkpoints belong in managed code");
         }
     }
 }

@@ -16,9 +16,9 @@ final class GilRuntime {
         // Once the JVM shuts down, a native thread's jgil_ensure() that would have to attach
         // fails at once (JGIL_ENSURE_FAILED) instead of attaching to a dying VM.
         try {
-            Runtime.getRuntime().addShutdownHook(new Thread(GilRuntime::markShutdown, "jgil-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(GilRuntime::shutdownBegan, "jgil-shutdown"));
         } catch (IllegalStateException alreadyShuttingDown) {
-            markShutdown();
+            shutdownBegan();
         }
     }
 
@@ -33,6 +33,20 @@ final class GilRuntime {
 
     /** From the shutdown hook: jgil_ensure() on threads that are not attached fails from now on. */
     private static native void markShutdown();
+
+    private static void shutdownBegan() {
+        JvmExit.markBegan();
+        markShutdown();
+    }
+
+    /**
+     * jgil_ensure() has just attached a native thread: true if it must detach and fail because
+     * shutdown has begun (jgil's hook, which sets the native flag, may not have run yet: hooks run
+     * concurrently, in no given order).
+     */
+    static boolean attachRefused() {
+        return JvmExit.began();
+    }
 
     static native ByteBuffer stateBuffer();
 

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * in the row of ended threads.
  */
 final class HoldStats {
-    static final boolean ON = Boolean.getBoolean("jgil.stats");
-    static final int PERIOD = Integer.highestOneBit(Math.max(1, Integer.getInteger("jgil.stats.sample", 64)));
+    static final boolean ON = Settings.current().stats;
+    static final int PERIOD = Settings.current().statsSample;
 
     private static final int MIN_SWEEP = 1024;
     private static final Map<Long, PerThread> THREADS = new ConcurrentHashMap<>();

@@ -41,8 +41,7 @@ final class QueueScheduler extends Scheduler {
      * 45 000 operations a second): at 0 the CPU-bound thread kept 72-80% of its throughput, at
      * 50 us 87-91%, with the wait to get the lock back at p99 96-113 us (docs/lab.md).
      */
-    private static final long MIN_HOLD_NANOS =
-            parseInterval(System.getProperty("jgil.ioMinHold", "50us")).toNanos();
+    private static final long MIN_HOLD_NANOS = Settings.current().ioMinHold.toNanos();
 
     private static final class Waiter {
         final long tid;

@@ -26,10 +26,10 @@ abstract class Scheduler {
     static final Duration DEFAULT_SWITCH_INTERVAL = Duration.ofMillis(5);
 
     /** The policies, by the names {@code -Djgil.policy} and {@code --policy} take. */
-    static final List<String> POLICIES = List.of("cpython", "legacy", "fifo", "io-priority", "none");
+    static final List<String> POLICIES = Settings.POLICIES;
 
     /** A waiter that saw one owner keep the lock this long logs a warning ({@code -Djgil.warnHoldMs}). */
-    private static final long WARN_HOLD_NANOS = Long.getLong("jgil.warnHoldMs", 200) * 1_000_000;
+    private static final long WARN_HOLD_NANOS = Settings.current().warnHoldNanos;
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
     private static final AtomicLong LAST_WARNING = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
@@ -41,10 +41,9 @@ abstract class Scheduler {
 
     /** The policy named by {@code -Djgil.policy} (default {@code cpython}), with its settings. */
     static Scheduler fromSystemProperties() {
-        Scheduler scheduler = create(System.getProperty("jgil.policy", "cpython"));
-        String interval = System.getProperty("jgil.switchInterval");
-        if (interval != null) {
-            scheduler.setSwitchInterval(parseInterval(interval));
+        Scheduler scheduler = create(Settings.current().policy);
+        if (Settings.current().switchInterval != null) {
+            scheduler.setSwitchInterval(Settings.current().switchInterval);
         }
         return scheduler;
     }
@@ -55,7 +54,7 @@ abstract class Scheduler {
             case "cpython":
                 return new CPythonScheduler();
             case "legacy":
-                return new LegacyScheduler(Integer.getInteger("jgil.ticks", LegacyScheduler.DEFAULT_TICKS));
+                return new LegacyScheduler(Settings.current().ticks);
             case "fifo":
                 return new QueueScheduler(false);
             case "io-priority":
@@ -68,24 +67,9 @@ abstract class Scheduler {
         }
     }
 
+    /** Text such as {@code 5ms}, {@code 200us} or {@code 0.01s}; see {@link Settings#parseDuration}. */
     static Duration parseInterval(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        double scale = 1e9;
-        if (t.endsWith("us")) {
-            scale = 1e3;
-            t = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("ms")) {
-            scale = 1e6;
-            t = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("s")) {
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            return Duration.ofNanos(Math.round(Double.parseDouble(t.trim()) * scale));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("switch interval '" + text + "' is not a duration such as 5ms, "
-                    + "200us or 0.01s", e);
-        }
+        return Settings.parseDuration(text);
     }
 
     abstract String name();
@@ -126,10 +110,7 @@ abstract class Scheduler {
     }
 
     final void setSwitchInterval(Duration interval) {
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("switch interval must be positive, got " + interval);
-        }
-        switchIntervalNanos = interval.toNanos();
+        switchIntervalNanos = Settings.checkSwitchInterval(interval).toNanos();
     }
 
     final GilStats stats() {
@@ -331,7 +312,8 @@ abstract class Scheduler {
      * fast path and cheap next to such a wait.
      */
     final boolean freeIfOwnerDead(long owner) {
-        if (owner == 0 || DeadOwners.isAlive(owner)) {
+        boolean exiting = false;
+        if (owner == 0 || DeadOwners.isAlive(owner) && !(exiting = JvmExit.isExiting(owner))) {
             return false;
         }
         long word = LockWord.get();
@@ -339,8 +321,9 @@ abstract class Scheduler {
             return false;
         }
         counters.deadOwnersRecovered++;
-        warnings.add(() -> LOG.warn("{} ended while holding the GIL; the lock has been freed. "
-                + "Release it in a finally block, or use Gil.run()/Gil.call().", Gil.describe(owner)));
+        warnings.add(() -> LOG.warn("{} {} while holding the GIL; the lock has been freed. "
+                + "Release it in a finally block, or use Gil.run()/Gil.call().", Gil.describe(owner),
+                exiting ? "called System.exit" : "ended"));
         return true;
     }
 }

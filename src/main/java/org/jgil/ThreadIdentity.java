@@ -157,18 +157,15 @@ final class ThreadIdentity {
     }
 
     /**
-     * Whether the thread behind a special identity is alive: null if the identity is not a special
-     * one. A special identity is remembered before it can be written to the owner word, and
-     * forgotten only once its thread has ended (and no longer holds the lock), so one that cannot
-     * be found belongs to an ended thread.
+     * The thread behind a special identity, or null if it has ended (or the identity is not a
+     * special one). A special identity is remembered before it can be written to the owner word,
+     * and forgotten only once its thread has ended (and no longer holds the lock), so one that
+     * cannot be found belongs to an ended thread; so does a collected Thread object.
      */
-    static Boolean specialAlive(long identity) {
-        if ((identity & LockWord.VIRTUAL) == 0) {
-            return null;
-        }
-        WeakReference<Thread> ref = REMEMBERED.get(identity);
+    static Thread special(long identity) {
+        WeakReference<Thread> ref = (identity & LockWord.VIRTUAL) == 0 ? null : REMEMBERED.get(identity);
         Thread t = ref == null ? null : ref.get();
-        return t != null && t.isAlive(); // a collected Thread object belonged to an ended thread
+        return t != null && t.isAlive() ? t : null;
     }
 
     /** How many special identities are remembered, for tests. */

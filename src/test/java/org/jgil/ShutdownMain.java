@@ -10,7 +10,8 @@ import org.jgil.kernels.Synthetic;
  * inside released kernels (a 60 s sleep, a long spin), a native thread blocked in
  * {@code jgil_ensure}, native threads looping on ensure/release, managed threads contending --
  * then ends the JVM with {@code System.exit} ({@code exit-held}: while holding the GIL;
- * {@code exit-free}: without it) or by returning from main ({@code return}). A shutdown hook waits
+ * {@code exit-free}: without it; {@code exit-held-hook}: holding it, with a shutdown hook that takes
+ * it) or by returning from main ({@code return}). A shutdown hook waits
  * (at most 5 s) until a looping native thread has seen {@code jgil_ensure} fail, and prints the
  * counts.
  */
@@ -82,6 +83,17 @@ public final class ShutdownMain {
                 }
                 Thread.sleep(200);
                 System.exit(3);
+                break;
+            }
+            case "exit-held-hook": {
+                // The exiting thread never returns, so without help this hook would wait for ever.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> Gil.run(() -> {
+                    System.out.println("hook: took the GIL");
+                    System.out.flush();
+                }), "gil-hook"));
+                Gil.acquire();
+                Thread.sleep(200);
+                System.exit(5);
                 break;
             }
             case "exit-free":

@@ -44,7 +44,7 @@ public final class Blas {
     public static double dot(double[] x, int xOff, double[] y, int yOff, int n, Mode mode) {
         Checks.notNull(x, "x");
         Checks.notNull(y, "y");
-        Checks.mode(mode);
+        Checks.mode(mode, "Blas.dot");
         Checks.nonNegative(n, "n");
         Checks.range("x", "xOff", xOff, n, x.length);
         Checks.range("y", "yOff", yOff, n, y.length);
@@ -66,7 +66,7 @@ public final class Blas {
     public static double dot(DoubleBuffer x, DoubleBuffer y, Mode mode) {
         Checks.direct(x, "x", false);
         Checks.direct(y, "y", false);
-        Checks.mode(mode);
+        Checks.mode(mode, "Blas.dot");
         int n = x.remaining();
         Checks.remaining(y, "y", n, "x.remaining()");
         int xp = x.position(), yp = y.position();
@@ -99,7 +99,7 @@ public final class Blas {
     /** {@code sum(x[off + i])} for {@code i} in {@code [0, n)}. */
     public static double sum(double[] x, int off, int n, Mode mode) {
         Checks.notNull(x, "x");
-        Checks.mode(mode);
+        Checks.mode(mode, "Blas.sum");
         Checks.nonNegative(n, "n");
         Checks.range("x", "off", off, n, x.length);
         if (mode == Mode.JAVA) {
@@ -119,7 +119,7 @@ public final class Blas {
     /** The sum of a direct buffer's remaining elements. */
     public static double sum(DoubleBuffer x, Mode mode) {
         Checks.direct(x, "x", false);
-        Checks.mode(mode);
+        Checks.mode(mode, "Blas.sum");
         int n = x.remaining(), p = x.position();
         if (mode == Mode.JAVA) {
             double s = 0;
@@ -159,7 +159,7 @@ public final class Blas {
     public static void axpy(double a, double[] x, int xOff, double[] y, int yOff, int n, Mode mode) {
         Checks.notNull(x, "x");
         Checks.notNull(y, "y");
-        Checks.mode(mode);
+        Checks.mode(mode, "Blas.axpy");
         Checks.nonNegative(n, "n");
         Checks.range("x", "xOff", xOff, n, x.length);
         Checks.range("y", "yOff", yOff, n, y.length);
@@ -181,7 +181,7 @@ public final class Blas {
     public static void axpy(double a, DoubleBuffer x, DoubleBuffer y, Mode mode) {
         Checks.direct(x, "x", false);
         Checks.direct(y, "y", true);
-        Checks.mode(mode);
+        Checks.mode(mode, "Blas.axpy");
         int n = x.remaining();
         Checks.remaining(y, "y", n, "x.remaining()");
         int xp = x.position(), yp = y.position();
@@ -237,7 +237,7 @@ public final class Blas {
         Checks.notNull(a, "a");
         Checks.notNull(b, "b");
         Checks.notNull(c, "c");
-        Checks.mode(mode);
+        Checks.mode(mode, "Blas.gemm");
         Checks.range("a", "aOff", aOff, mk, a.length);
         Checks.range("b", "bOff", bOff, kn, b.length);
         Checks.range("c", "cOff", cOff, mn, c.length);
@@ -270,7 +270,7 @@ public final class Blas {
         Checks.direct(a, "a", false);
         Checks.direct(b, "b", false);
         Checks.direct(c, "c", true);
-        Checks.mode(mode);
+        Checks.mode(mode, "Blas.gemm");
         Checks.remaining(a, "a", mk, "m * k");
         Checks.remaining(b, "b", kn, "k * n");
         Checks.remaining(c, "c", mn, "m * n");

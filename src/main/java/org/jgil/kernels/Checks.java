@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.IntBuffer;
 import java.util.Objects;
+import org.jgil.Gil;
 
 /** Argument checks shared by the kernels; every message names the argument. */
 final class Checks {
@@ -14,8 +15,21 @@ final class Checks {
         return Objects.requireNonNull(value, name);
     }
 
-    static Mode mode(Mode mode) {
-        return Objects.requireNonNull(mode, "mode");
+    /**
+     * The mode must be given, and in checked mode the caller must hold the GIL. A {@link Mode#RELEASED}
+     * call is refused by the native side ({@code JGIL_BEGIN_ALLOW_THREADS}) in every mode; the others
+     * run without giving the lock up, so without this check a call made without the lock would
+     * just run, in parallel with managed code. Unchecked, they are not checked: that is one read of
+     * the owner word per call, which checked mode pays and production does not.
+     */
+    static Mode mode(Mode mode, String kernel) {
+        Objects.requireNonNull(mode, "mode");
+        if (mode != Mode.RELEASED && Gil.isChecked() && !Gil.isHeldByCurrentThread()) {
+            throw new IllegalStateException(kernel + "(..., " + mode + ") in thread "
+                    + Thread.currentThread().getName() + ", which does not hold the GIL (checked mode); "
+                    + "call kernels holding it: inside Gil.run(...), or between Gil.acquire() and Gil.release()");
+        }
+        return mode;
     }
 
     static int nonNegative(int value, String name) {

@@ -87,12 +87,17 @@ public enum Isa {
 
     /** Applies {@code -Djgil.isa}, else {@code JGIL_ISA}; called once when the library loads. */
     static void configure() {
-        String wanted = System.getProperty("jgil.isa");
+        String wanted = org.jgil.Settings.isa();
         String source = "-Djgil.isa";
         if (wanted == null || wanted.isBlank()) {
             wanted = System.getenv("JGIL_ISA");
             source = "JGIL_ISA";
         }
+        configure(wanted, source);
+    }
+
+    /** Applies {@code wanted} (null, blank or {@code auto}: the best level), naming {@code source} in errors. */
+    static void configure(String wanted, String source) {
         if (wanted == null || wanted.isBlank() || wanted.toLowerCase(Locale.ROOT).equals("auto")) {
             return;
         }

@@ -29,7 +29,7 @@ public final class Mandelbrot {
             int[] out, int off, Mode mode) {
         int cells = checkGrid(width, height, maxIter);
         Checks.notNull(out, "out");
-        Checks.mode(mode);
+        Checks.mode(mode, "Mandelbrot.compute");
         Checks.range("out", "off", off, cells, out.length);
         if (mode == Mode.JAVA) {
             for (int row = 0; row < height; row++) {
@@ -51,7 +51,7 @@ public final class Mandelbrot {
             IntBuffer out, Mode mode) {
         int cells = checkGrid(width, height, maxIter);
         Checks.direct(out, "out", true);
-        Checks.mode(mode);
+        Checks.mode(mode, "Mandelbrot.compute");
         Checks.remaining(out, "out", cells, "width * height");
         int p = out.position();
         if (mode == Mode.JAVA) {

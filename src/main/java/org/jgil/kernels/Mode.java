@@ -26,11 +26,7 @@ public enum Mode {
      */
     JAVA;
 
-    /** 1 us: see {@link #autoThresholdNanos()} and docs/kernels.md. */
-    static final long DEFAULT_AUTO_THRESHOLD_MICROS = 1;
-
-    private static final long AUTO_THRESHOLD_NANOS =
-            Math.max(0, Long.getLong("jgil.kernels.autoThresholdMicros", DEFAULT_AUTO_THRESHOLD_MICROS)) * 1000;
+    private static final long AUTO_THRESHOLD_NANOS = org.jgil.Settings.kernelsAutoThresholdNanos();
 
     /**
      * The work above which {@link #AUTO} releases the GIL, in estimated nanoseconds of native work.

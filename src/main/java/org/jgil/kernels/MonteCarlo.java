@@ -34,7 +34,7 @@ public final class MonteCarlo {
      */
     public static long hits(long samples, long seed, Mode mode) {
         Checks.nonNegative(samples, "samples");
-        Checks.mode(mode);
+        Checks.mode(mode, "MonteCarlo.hits");
         if (mode == Mode.JAVA) {
             return hitsJava(samples, seed);
         }

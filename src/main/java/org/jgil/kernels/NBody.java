@@ -45,7 +45,7 @@ public final class NBody {
         Checks.nonNegative(n, "n");
         int len = Checks.product(7, n, "7 * n");
         Checks.notNull(state, "state");
-        Checks.mode(mode);
+        Checks.mode(mode, "NBody.step");
         Checks.range("state", "off", off, len, state.length);
         if (mode == Mode.JAVA) {
             stepJava(state, off, n, dt);
@@ -68,7 +68,7 @@ public final class NBody {
         Checks.nonNegative(n, "n");
         int len = Checks.product(7, n, "7 * n");
         Checks.direct(state, "state", true);
-        Checks.mode(mode);
+        Checks.mode(mode, "NBody.step");
         Checks.remaining(state, "state", len, "7 * n");
         if (mode == Mode.JAVA) {
             int p = state.position();

@@ -18,7 +18,7 @@ public final class Primes {
      */
     public static int countBelow(int n, Mode mode) {
         Checks.nonNegative(n, "n");
-        Checks.mode(mode);
+        Checks.mode(mode, "Primes.countBelow");
         if (mode == Mode.JAVA) {
             return countJava(n);
         }

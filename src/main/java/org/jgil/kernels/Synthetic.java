@@ -39,7 +39,7 @@ public final class Synthetic {
      */
     public static long spin(long micros, long seed, Mode mode) {
         Checks.nonNegative(micros, "micros");
-        Checks.mode(mode);
+        Checks.mode(mode, "Synthetic.spin");
         long iterations = KernelNative.spinIterations(micros);
         if (mode == Mode.JAVA) {
             return spinJava(iterations, seed);
@@ -72,7 +72,7 @@ public final class Synthetic {
      */
     public static void sleep(long micros, Mode mode) {
         Checks.nonNegative(micros, "micros");
-        Checks.mode(mode);
+        Checks.mode(mode, "Synthetic.sleep");
         if (mode == Mode.JAVA) {
             // parkNanos, not Thread.sleep(ms, ns), which JDK 17 rounds up to whole milliseconds.
             long deadline = System.nanoTime() + Math.min(micros, Long.MAX_VALUE / 2000) * 1000;

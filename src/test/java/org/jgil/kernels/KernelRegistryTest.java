@@ -83,21 +83,14 @@ class KernelRegistryTest {
 
     @Test
     void theIsaPropertyForcesALevel() {
-        String old = System.getProperty("jgil.isa");
         try {
-            System.setProperty("jgil.isa", "SCALAR");
-            Isa.configure(); // what the library's loading does with -Djgil.isa
+            Isa.configure("SCALAR", "-Djgil.isa"); // what the library's loading does with -Djgil.isa
             assertEquals(Isa.SCALAR, Isa.active());
             assertEquals("scalar", Kernels.byName("nbody").variant());
-            System.setProperty("jgil.isa", "avx3");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Isa::configure);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Isa.configure("avx3", "-Djgil.isa"));
             assertTrue(e.getMessage().startsWith("-Djgil.isa: unknown instruction set 'avx3'"), e.getMessage());
         } finally {
-            if (old == null) {
-                System.clearProperty("jgil.isa");
-            } else {
-                System.setProperty("jgil.isa", old);
-            }
             Isa.select(Isa.best());
         }
     }

@@ -19,11 +19,26 @@ final class GlobalOptions {
     @Option(names = "--checked", description = "Checked mode: lock misuse in native code becomes a Java exception.")
     boolean checked;
 
+    /**
+     * Sets the properties, each checked first as the lock will read it, so that a wrong value is a
+     * one-line error here rather than a failure to start the lock later.
+     */
     void apply() {
+        check("--policy", "jgil.policy", policy);
+        check("--switch-interval", "jgil.switchInterval", switchInterval);
         System.setProperty("jgil.policy", policy);
         System.setProperty("jgil.switchInterval", switchInterval);
         if (checked) {
             System.setProperty("jgil.checked", "true");
+        }
+    }
+
+    private static void check(String option, String property, String value) {
+        try {
+            org.jgil.Settings.check(property, value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replace("-D" + property + "=" + value,
+                    option + " " + value), e);
         }
     }
 }

@@ -48,8 +48,8 @@ final class LabOptions {
 
     Duration duration(double defaultSeconds) {
         double s = durationSeconds == null ? defaultSeconds : durationSeconds;
-        if (s <= 0) {
-            throw new IllegalArgumentException("--duration-s must be > 0");
+        if (!(s > 0) || !Double.isFinite(s)) {
+            throw new IllegalArgumentException("--duration-s must be a number of seconds > 0, got " + s);
         }
         return Duration.ofNanos(Math.round(s * 1e9));
     }

@@ -1,6 +1,7 @@
 package org.jgil.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,6 +83,43 @@ class CommandLineTest {
         assertTrue(err.toString().contains("--threads"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("frobnicate"));
+    }
+
+    /** A short error and a non-zero exit for each bad value, never a stack trace, and nothing run. */
+    private void assertOneLineError(String expected, String... args) {
+        err.getBuffer().setLength(0);
+        int code = run(args);
+        String e = err.toString();
+        assertTrue(code != 0, String.join(" ", args) + " must fail, exit " + code);
+        assertTrue(e.contains(expected), String.join(" ", args) + ": " + e);
+        assertEquals(1, e.strip().lines().count(), e);
+        assertFalse(e.contains("Exception") || e.contains("\tat "), e);
+    }
+
+    @Test
+    void badDurationsAndUnwritablePathsGiveOneLineErrors() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        String[] bench = {"bench", "--kernel", "sum", "--size", "16", "--threads", "1", "--mode", "held"};
+        for (String bad : new String[] {"0", "-1", "NaN", "Infinity"}) {
+            assertOneLineError("--duration-s", concat(bench, "--duration-s", bad));
+            assertOneLineError("--duration-s", "lab", "convoy", "--duration-s", bad);
+        }
+        assertOneLineError("--warmup-s", concat(bench, "--warmup-s", "-0.5"));
+        for (String bad : new String[] {"0", "-1ms", "abc", "2h"}) {
+            assertOneLineError("--switch-interval", concat(bench, "--switch-interval", bad));
+            assertOneLineError("--switch-interval", "lab", "plus-equals", "--switch-interval", bad);
+        }
+        assertOneLineError("is a file", concat(bench, "--json", file.resolve("r.json").toString()));
+        assertOneLineError("is a folder", concat(bench, "--csv", dir.toString()));
+        assertOneLineError("is a file", "lab", "convoy", "--chart", file.resolve("sub/c.png").toString());
+        assertOneLineError("is not a folder", "demo", "--quick", "-o", file.toString());
+        assertOneLineError("--policy bogus is not valid; accepted: cpython", concat(bench, "--policy", "bogus"));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test
