@@ -39,7 +39,8 @@ class KernelLockMisuseTest {
         calls.add(Map.entry("Blas.axpy", m -> Blas.axpy(2, bx, direct(y), m)));
         calls.add(Map.entry("Blas.gemm", m -> Blas.gemm(2, x, y, new double[4], m)));
         calls.add(Map.entry("Blas.gemm", m -> Blas.gemm(2, bx, by, direct(new double[4]), m)));
-        calls.add(Map.entry("Mandelbrot.compute", m -> Mandelbrot.compute(2, 2, -1, -1, 0.5, 0.5, 4, new int[4], 0, m)));
+        calls.add(Map.entry("Mandelbrot.compute",
+                m -> Mandelbrot.compute(2, 2, -1, -1, 0.5, 0.5, 4, new int[4], 0, m)));
         calls.add(Map.entry("Mandelbrot.compute", m -> Mandelbrot.compute(2, 2, -1, -1, 0.5, 0.5, 4, counts, m)));
         calls.add(Map.entry("MonteCarlo.hits", m -> MonteCarlo.hits(8, 1, m)));
         calls.add(Map.entry("NBody.step", m -> NBody.step(NBody.randomState(2, 1), 1e-3, m)));
