@@ -312,8 +312,11 @@ abstract class Scheduler {
      * fast path and cheap next to such a wait.
      */
     final boolean freeIfOwnerDead(long owner) {
-        boolean exiting = false;
-        if (owner == 0 || DeadOwners.isAlive(owner) && !(exiting = JvmExit.isExiting(owner))) {
+        if (owner == 0) {
+            return false;
+        }
+        boolean exiting = DeadOwners.isAlive(owner) && JvmExit.isExiting(owner);
+        if (!exiting && DeadOwners.isAlive(owner)) {
             return false;
         }
         long word = LockWord.get();
