@@ -53,23 +53,31 @@ public final class CriticalSection implements AutoCloseable {
     static final int STRIPES = 1024;
 
     /** The handle of every section entered under a locking policy: it holds nothing. */
-    private static final CriticalSection UNDER_GIL = new CriticalSection(null, null, null, null);
+    private static final CriticalSection UNDER_GIL = new CriticalSection(null, null, null, null, null);
 
-    /** The innermost section the thread is in under {@code none}, linked through {@link #enclosing}. */
-    private static final ThreadLocal<CriticalSection> INNERMOST = new ThreadLocal<>();
+    /** The sections each thread is in under {@code none}; looked up once per entry, never on exit. */
+    private static final ThreadLocal<Chain> CHAINS = ThreadLocal.withInitial(Chain::new);
+
+    /** One thread's sections: the innermost, linked to the rest through {@link #enclosing}. */
+    private static final class Chain {
+        CriticalSection innermost;
+    }
 
     /** Locks in stripe order; {@code second} is null for one object or two on one stripe. */
     private final ReentrantLock first;
     private final ReentrantLock second;
     private final CriticalSection enclosing;
+    private final Chain chain;
     private final Thread owner;
     /** Touched only by {@link #owner}. */
     private boolean suspended;
 
-    private CriticalSection(ReentrantLock first, ReentrantLock second, CriticalSection enclosing, Thread owner) {
+    private CriticalSection(ReentrantLock first, ReentrantLock second, CriticalSection enclosing, Chain chain,
+            Thread owner) {
         this.first = first;
         this.second = second;
         this.enclosing = enclosing;
+        this.chain = chain;
         this.owner = owner;
     }
 
@@ -151,7 +159,8 @@ public final class CriticalSection implements AutoCloseable {
     }
 
     private static CriticalSection enterSlow(ReentrantLock first, ReentrantLock second) {
-        CriticalSection enclosing = INNERMOST.get();
+        Chain chain = CHAINS.get();
+        CriticalSection enclosing = chain.innermost;
         if (enclosing == null) {
             lock(first, second);
         } else if (!tryLock(first, second)) {
@@ -165,8 +174,8 @@ public final class CriticalSection implements AutoCloseable {
             }
             lock(first, second);
         }
-        CriticalSection cs = new CriticalSection(first, second, enclosing, Thread.currentThread());
-        INNERMOST.set(cs);
+        CriticalSection cs = new CriticalSection(first, second, enclosing, chain, Thread.currentThread());
+        chain.innermost = cs;
         return cs;
     }
 
@@ -176,17 +185,13 @@ public final class CriticalSection implements AutoCloseable {
             throw new IllegalStateException("critical section closed by thread " + current.getName()
                     + ", entered by " + owner.getName() + "; close it on the thread that entered it");
         }
-        if (INNERMOST.get() != this) {
+        if (chain.innermost != this) {
             throw new IllegalStateException("critical section closed out of order (or twice); close sections"
                     + " in the reverse order of entering them, ideally with try-with-resources");
         }
         unlock(first, second);
-        if (enclosing == null) {
-            INNERMOST.remove();
-            return;
-        }
-        INNERMOST.set(enclosing);
-        if (enclosing.suspended) {
+        chain.innermost = enclosing;
+        if (enclosing != null && enclosing.suspended) {
             // Resume only the innermost enclosing section; those below it stay suspended until it
             // ends, so this waits holding nothing.
             lock(enclosing.first, enclosing.second);
