@@ -136,7 +136,7 @@ class CriticalSectionTest {
         Box inner = new Box();
         CountDownLatch innerHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
+        Thread holder = daemon(() -> {
             try (CriticalSection cs = CriticalSection.enter(inner)) {
                 innerHeld.countDown();
                 await(release);
@@ -144,36 +144,56 @@ class CriticalSectionTest {
         });
         holder.start();
         innerHeld.await();
-        AtomicReference<Boolean> outerFreeWhileWaiting = new AtomicReference<>();
-        Thread prober = new Thread(() -> {
-            // Runs while the main thread waits for `inner`: the outer section must be suspended.
+        AtomicReference<Boolean> outerFreeWhileWaiting = new AtomicReference<>(false);
+        AtomicReference<Boolean> lateEntered = new AtomicReference<>(false);
+        AtomicReference<Boolean> outerHeldAgain = new AtomicReference<>();
+        // Runs while the nester waits for `inner`: it gets in only if `outer` was suspended.
+        Thread prober = daemon(() -> {
             try (CriticalSection cs = CriticalSection.enter(outer)) {
                 outerFreeWhileWaiting.set(true);
             }
             release.countDown();
         });
-        CriticalSection o = CriticalSection.enter(outer);
-        prober.start();
-        try (CriticalSection n = CriticalSection.enter(inner)) { // waits; suspends `outer` first
-            assertTrue(outerFreeWhileWaiting.get(), "the outer section was not suspended while waiting");
-        }
-        // Resumed: another thread entering `outer` now has to wait until it is closed.
-        AtomicReference<Boolean> entered = new AtomicReference<>(false);
-        Thread late = new Thread(() -> {
-            try (CriticalSection cs = CriticalSection.enter(outer)) {
-                entered.set(true);
+        Thread nester = daemon(() -> {
+            CriticalSection o = CriticalSection.enter(outer);
+            prober.start();
+            try (CriticalSection n = CriticalSection.enter(inner)) { // waits; suspends `outer` first
+                inner.value++;
+            }
+            // Resumed: another thread entering `outer` now has to wait until it is closed.
+            Thread late = daemon(() -> {
+                try (CriticalSection cs = CriticalSection.enter(outer)) {
+                    lateEntered.set(true);
+                }
+            });
+            late.start();
+            while (late.getState() != Thread.State.WAITING && late.isAlive()) {
+                Thread.onSpinWait();
+            }
+            outerHeldAgain.set(!lateEntered.get());
+            o.close();
+            try {
+                late.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
-        late.start();
-        while (late.getState() != Thread.State.WAITING && late.isAlive()) {
-            Thread.onSpinWait();
-        }
-        assertFalse(entered.get(), "the outer section was not re-taken after the inner one ended");
-        o.close();
-        late.join(TimeUnit.SECONDS.toMillis(30));
-        assertTrue(entered.get());
-        holder.join();
-        prober.join();
+        nester.start();
+        join(nester); // a nester that never suspended `outer` waits for `inner` for ever
+        assertTrue(outerFreeWhileWaiting.get(), "the outer section was not suspended while waiting");
+        assertEquals(Boolean.TRUE, outerHeldAgain.get(), "the outer section was not re-taken after the inner one");
+        assertTrue(lateEntered.get());
+    }
+
+    private static Thread daemon(Runnable body) {
+        Thread t = new Thread(body);
+        t.setDaemon(true); // a deadlocked thread must not keep the test JVM alive
+        return t;
+    }
+
+    private static void join(Thread t) throws InterruptedException {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(t.isAlive(), "thread " + t.getName() + " is stuck: a deadlock");
     }
 
     @Test
@@ -246,6 +266,7 @@ class CriticalSectionTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int i = 0; i < n; i++) {
             Thread t = new Thread(body, "cs-" + i);
+            t.setDaemon(true); // a deadlocked thread must not keep the test JVM alive
             t.setUncaughtExceptionHandler((th, e) -> failure.compareAndSet(null, e));
             threads.add(t);
         }
