@@ -32,7 +32,8 @@ class CriticalSectionTest {
     @Test
     void underALockingPolicyASectionTakesNothing() {
         Box box = new Box();
-        try (CriticalSection a = CriticalSection.enter(box); CriticalSection b = CriticalSection.enter(box, new Box())) {
+        try (CriticalSection a = CriticalSection.enter(box);
+                CriticalSection b = CriticalSection.enter(box, new Box())) {
             assertFalse(a.locks());
             assertSame(a, b, "sections under the GIL share one empty handle");
         }

@@ -71,7 +71,8 @@ class OneBigLockTest {
     @Test
     void aRunReportsEveryRegimeAndRestoresThePolicy() throws Exception {
         Gil.setPolicy("fifo");
-        OneBigLock.Config config = new OneBigLock.Config(List.of(1, 2), Duration.ofMillis(40), 2, List.of(5L), "io-priority");
+        OneBigLock.Config config =
+                new OneBigLock.Config(List.of(1, 2), Duration.ofMillis(40), 2, List.of(5L), "io-priority");
         OneBigLock.Result r = OneBigLock.run(config);
         assertEquals("fifo", Gil.policy(), "the experiment must restore the policy");
         for (Regime regime : Regime.values()) {
@@ -92,13 +93,15 @@ class OneBigLockTest {
     @Test
     void badConfigurationsAreRefused() {
         Duration d = Duration.ofMillis(10);
-        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(0), d, 1, List.of(), "cpython"));
-        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(), d, 1, List.of(), "cpython"));
-        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(1), d, 0, List.of(), "cpython"));
-        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(1), d, 1, List.of(0L), "cpython"));
-        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(1), d, 1, List.of(), "none"));
-        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(1), d, 1, List.of(), "nope"));
+        List<Long> none = List.of();
+        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(0), d, 1, none, "cpython"));
+        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(), d, 1, none, "cpython"));
+        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(1), d, 0, none, "cpython"));
         assertThrows(IllegalArgumentException.class,
-                () -> new OneBigLock.Config(List.of(1), Duration.ZERO, 1, List.of(), "cpython"));
+                () -> new OneBigLock.Config(List.of(1), d, 1, List.of(0L), "cpython"));
+        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(1), d, 1, none, "none"));
+        assertThrows(IllegalArgumentException.class, () -> new OneBigLock.Config(List.of(1), d, 1, none, "nope"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new OneBigLock.Config(List.of(1), Duration.ZERO, 1, none, "cpython"));
     }
 }

@@ -44,7 +44,8 @@ final class OneBigLockCommand implements Callable<Integer> {
             description = "Thread counts of the scaling runs (default: 1, 2, 4, .. up to the cores, at least 2).")
     List<Integer> threads;
 
-    @Option(names = "--trials", defaultValue = "3", description = "Repetitions of every measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--trials", defaultValue = "3",
+            description = "Repetitions of every measurement (default: ${DEFAULT-VALUE}).")
     int trials;
 
     @Option(names = "--native-us", paramLabel = "US[,US..]", split = ",",
@@ -124,7 +125,8 @@ final class OneBigLockCommand implements Callable<Integer> {
             single.row(regime.label(), num(s.median(), "%.1f"), num(s.min(), "%.1f"), num(s.max(), "%.1f"),
                     num(s.median() / gil.median(), "%.2fx"));
         }
-        out.printf(Locale.ROOT, "%nOne thread (GIL regime under %s; %d cores):%n", r.config().lockingPolicy(), r.cores());
+        out.printf(Locale.ROOT, "%nOne thread (GIL regime under %s; %d cores):%n", r.config().lockingPolicy(),
+                r.cores());
         single.print(out);
 
         TextTable scaling = new TextTable("regime", "objects", "threads", "ops/s (median)", "spread", "vs 1 thread",
@@ -144,20 +146,21 @@ final class OneBigLockCommand implements Callable<Integer> {
             TextTable mixed = new TextTable("regime", "threads", "native call", "rounds/s (median)", "spread", "vs gil",
                     "lost updates");
             for (Mixed m : r.mixed()) {
-                Spread g = r.mixed().stream().filter(q -> q.regime() == Regime.GIL && q.nativeMicros() == m.nativeMicros())
+                Spread g = r.mixed().stream()
+                        .filter(q -> q.regime() == Regime.GIL && q.nativeMicros() == m.nativeMicros())
                         .findFirst().orElseThrow().spread();
                 mixed.row(m.regime().label(), m.threads(), m.nativeMicros() + " us", rate(m.spread().median()),
                         spread(m.spread()), num(m.spread().median() / g.median(), "%.2fx"), m.lostUpdates());
             }
             out.println();
-            out.printf(Locale.ROOT, "Beside native work: rounds of %d managed operations on shared objects, each followed"
-                    + " by a spin kernel called with the lock released:%n", OneBigLock.MIXED_MANAGED_OPS);
+            out.printf(Locale.ROOT, "Beside native work: rounds of %d managed operations on shared objects, each"
+                    + " followed by a spin kernel called with the lock released:%n", OneBigLock.MIXED_MANAGED_OPS);
             mixed.print(out);
         }
         out.println();
-        out.println("gil: one lock, sections free; fine_grained: no GIL, a per-object lock per operation; none: no lock,");
-        out.println("so shared objects lose updates and racing collections throw ('errors'). Disjoint: each thread its");
-        out.println("own objects; shared: every thread on the same two stores.");
+        out.println("gil: one lock, sections free; fine_grained: no GIL, a per-object lock per operation;");
+        out.println("none: no lock, so shared objects lose updates and racing collections throw ('errors').");
+        out.println("Disjoint: each thread its own objects; shared: every thread on the same two stores.");
         out.flush();
     }
 
@@ -173,7 +176,8 @@ final class OneBigLockCommand implements Callable<Integer> {
         Map<String, Object> singleTrials = new LinkedHashMap<>();
         for (Regime regime : Regime.values()) {
             single.put(regime.label(), round(r.singleThread(regime).median(), 100));
-            singleTrials.put(regime.label(), r.singleThreadNsPerOp().get(regime).stream().map(v -> round(v, 100)).toList());
+            singleTrials.put(regime.label(),
+                    r.singleThreadNsPerOp().get(regime).stream().map(v -> round(v, 100)).toList());
         }
         m.put("single_thread_ns_per_op", single);
         m.put("single_thread_ns_per_op_trials", singleTrials);
