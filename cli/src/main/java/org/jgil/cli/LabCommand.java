@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"The classic GIL experiments: convoy, plus-equals, serial, inversion.",
             "Each prints a table and can write JSON (--json) and, where it helps, a chart (--chart)."},
         subcommands = {LabCommand.ConvoyCommand.class, LabCommand.PlusEqualsCommand.class,
-            LabCommand.SerialCommand.class, LabCommand.InversionCommand.class})
+            LabCommand.SerialCommand.class, LabCommand.InversionCommand.class, OneBigLockCommand.class})
 final class LabCommand implements Runnable {
     @Spec
     CommandSpec spec;
