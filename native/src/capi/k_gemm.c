@@ -15,7 +15,7 @@ int jgil_k_gemm(int64_t m, int64_t n, int64_t k, const double *a, const double *
     kbuf bufs[3] = { { .name = "a", .ptr = (void *)a }, { .name = "b", .ptr = (void *)b },
                      { .name = "c", .ptr = c } };
     const int level = kisa_active();
-    struct gemm_state s = { &impls[level], m, n, k, NULL, NULL, 0, 0, 0 };
+    struct gemm_state s = { .impl = &impls[level], .level = level, .m = m, .n = n, .k = k };
     int64_t kc = k < KC ? k : KC, nc = n < NC ? n : NC, mc = m < MC ? m : MC;
     if (k > 0) {
         /* As the JNI entry point sizes them (kernels/gemm.c). */
@@ -27,8 +27,7 @@ int jgil_k_gemm(int64_t m, int64_t n, int64_t k, const double *a, const double *
             return JGIL_K_NOMEM;
         }
     }
-    /* About a millisecond of work between reads of *stop. */
-    static const int64_t flops_per_ms[] = { 3000000, 20000000, 40000000 };
+    /* About a millisecond of work between reads of *stop (kernels/gemm.c's budget). */
     int rc = capi_run(gemm_step, &s, bufs, flops_per_ms[level], stop);
     free(s.ap);
     free(s.bp);

@@ -10,7 +10,8 @@ int jgil_k_nbody_step(double *state, int64_t n, double dt, const volatile int32_
     if (n == 0)
         return JGIL_K_OK;
     kbuf b[1] = { { .name = "state", .ptr = state } };
-    struct nbody_state s = { n, dt, malloc((size_t)n * 3 * sizeof(double)), 0 };
+    struct nbody_state s = { .n = n, .dt = dt, .level = kisa_active(),
+                             .acc = malloc((size_t)n * 3 * sizeof(double)) };
     if (s.acc == NULL)
         return JGIL_K_NOMEM;
     int rc = capi_run(nbody_step, &s, b, 500000, stop);

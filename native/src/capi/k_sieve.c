@@ -10,7 +10,7 @@ int jgil_k_sieve(int32_t n, int32_t *count, const volatile int32_t *stop)
     *count = 0;
     if (n <= 2)
         return JGIL_K_OK;
-    struct sieve_state s = { n, n / 2, calloc((size_t)(n / 2), 1), 1, 0, 0 };
+    struct sieve_state s = { .n = n, .half = n / 2, .composite = calloc((size_t)(n / 2), 1), .i = 1 };
     if (s.composite == NULL)
         return JGIL_K_NOMEM;
     int rc = capi_run(sieve_step, &s, NULL, 2000000, stop);

@@ -15,7 +15,7 @@ int jgil_k_spin(int64_t iterations, int64_t seed, int64_t *result, const volatil
 {
     if (iterations < 0 || result == NULL)
         return JGIL_K_BADARG;
-    struct spin_state s = { (uint64_t)seed, iterations };
+    struct spin_state s = { .x = (uint64_t)seed, .left = iterations };
     int64_t per_ms = stop == NULL ? 0 : (int64_t)(rate() * 1000.0); /* about a millisecond */
     int rc = capi_run(spin_step, &s, NULL, per_ms > 0 ? per_ms : 1, stop);
     *result = (int64_t)s.x;
