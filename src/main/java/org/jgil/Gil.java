@@ -193,10 +193,16 @@ public final class Gil {
      *     seen only under contention, when it would have to give up a lock it does not hold)
      */
     public static void checkpoint() {
+        if (LockWord.checkpointDue()) {
+            checkpointSlow();
+        }
+    }
+
+    private static void checkpointSlow() {
         if (LockWord.dropRequested()) {
             yieldSlow();
-        } else if (LockWord.checked()) {
-            checkHeld();
+        } else {
+            checkHeld(); // checked mode
         }
     }
 

@@ -209,6 +209,19 @@ final class LockWord {
         INTS.setVolatile(STATE, DROP_REQUEST, on ? 1 : 0);
     }
 
+    /**
+     * What {@code Gil.checkpoint()} asks with one load: is a drop requested, or is checked mode on?
+     * {@code drop_request} and {@code slow_flags} are adjacent ints (offsets 64 and 68), read here
+     * as one long.
+     */
+    static boolean checkpointDue() {
+        return ((long) LONGS.getOpaque(STATE, DROP_REQUEST) & CHECKPOINT_MASK) != 0;
+    }
+
+    private static final long CHECKPOINT_MASK = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+            ? 0xFFFF_FFFFL | (long) SLOW_CHECKED << 32
+            : 0xFFFF_FFFFL << 32 | SLOW_CHECKED;
+
     static boolean checked() {
         return ((int) INTS.getOpaque(STATE, SLOW_FLAGS) & SLOW_CHECKED) != 0;
     }

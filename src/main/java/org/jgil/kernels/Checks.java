@@ -66,8 +66,8 @@ final class Checks {
     /** Whole-array forms: the length must be exactly what the kernel needs. */
     static void length(String name, int length, int needed, String neededText) {
         if (length != needed) {
-            throw new IllegalArgumentException(name + " has length " + length + " but needs " + neededText
-                    + " = " + needed);
+            throw new IllegalArgumentException(name + " has length " + length + "; this form needs exactly "
+                    + neededText + " = " + needed + (length > needed ? " (pass offsets to use part of an array)" : ""));
         }
     }
 
@@ -107,8 +107,8 @@ final class Checks {
     /** A buffer's remaining elements must be exactly what the kernel needs. */
     static void remaining(Buffer buffer, String name, long needed, String neededText) {
         if (buffer.remaining() != needed) {
-            throw new IllegalArgumentException(name + " has " + buffer.remaining() + " elements remaining but needs "
-                    + neededText + " = " + needed);
+            throw new IllegalArgumentException(name + " has " + buffer.remaining() + " elements remaining; it needs"
+                    + " exactly " + neededText + " = " + needed);
         }
     }
 }

@@ -89,6 +89,9 @@ class KernelArgumentTest {
         c.add(new Case("gemm null a", npe, "a", () -> Blas.gemm(2, null, B4, C4, mode)));
         c.add(new Case("gemm null c", npe, "c", () -> Blas.gemm(2, 2, 2, A4, 0, B4, 0, null, 0, mode)));
         c.add(new Case("gemm length b", iae, "b", () -> Blas.gemm(2, A4, new double[5], C4, mode)));
+        // Too long, not too short: the message must not read as if the array lacked room.
+        c.add(new Case("gemm length a too long", iae, "needs exactly n * n = 4",
+                () -> Blas.gemm(2, new double[1000], B4, C4, mode)));
         c.add(new Case("gemm negative k", iae, "k", () -> Blas.gemm(2, 2, -2, A4, 0, B4, 0, C4, 0, mode)));
         c.add(new Case("gemm aOff", ioobe, "aOff", () -> Blas.gemm(2, 2, 2, A4, 1, B4, 0, C4, 0, mode)));
         c.add(new Case("gemm cOff", ioobe, "cOff", () -> Blas.gemm(2, 2, 2, A4, 0, B4, 0, new double[6], 3, mode)));
