@@ -130,7 +130,7 @@ static void test_block_unblock(void)
 
 static int released_if(int cond)
 {
-    int released;
+    int released = -1; /* what a refused block (body skipped) leaves */
     JGIL_BEGIN_ALLOW_THREADS_IF(cond)
     released = JGIL_RELEASED;
     owner_inside = state.owner;
@@ -151,7 +151,7 @@ static void test_thresholded(void)
 
 static int released_adaptive(int64_t ns)
 {
-    int released;
+    int released = -1; /* what a refused block (body skipped) leaves */
     JGIL_BEGIN_ALLOW_THREADS_ADAPTIVE(ns)
     released = JGIL_RELEASED;
     JGIL_END_ALLOW_THREADS_ADAPTIVE

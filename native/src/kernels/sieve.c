@@ -26,6 +26,8 @@ struct sieve_state {
 
 /* The budget counts stores, and a step may stop in the middle of a prime's
  * multiples (3 alone has n/6 of them): (i, j) say where to go on. */
+#define SPAN_COST 4
+
 static int sieve_step(void *p, kbuf *b, int64_t budget)
 {
     (void)b;
@@ -39,12 +41,20 @@ static int sieve_step(void *p, kbuf *b, int64_t budget)
         }
         const int64_t prime = 2 * s->i + 1, half = s->half;
         int64_t end = half;
-        if (budget >= 0 && (half - s->j) / prime > budget - work)
-            end = s->j + (budget - work) * prime; /* stop after the budget's worth of stores */
+        if (budget >= 0) {
+            /* A byte spanned costs SPAN_COST units and a store one more: on the fresh array of
+             * the first primes the page faults (several microseconds a page on a virtual
+             * machine), not the stores, take the time, and 2^31 has a gigabyte of flags. */
+            int64_t room = (budget - work) / (SPAN_COST + 1);
+            if (room < prime)
+                room = prime; /* at least one store a step */
+            if (half - s->j > room)
+                end = s->j + room;
+        }
         int64_t j = s->j;
         for (; j < end; j += prime)
             s->composite[j] = 1;
-        work += (j - s->j) / prime;
+        work += (j - s->j) * SPAN_COST + (j - s->j) / prime;
         s->j = j;
         if (j < half)
             return KSTEP_MORE; /* out of budget in the middle of this prime */
