@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run one kernel from several threads and modes: throughput and speed-up, each point the",
-            "median of independent trials with its interval.",
+        description = {"Run one kernel from several threads and modes: throughput and speed-up.",
+            "Each point is the median of independent trials, with its interval.",
             "Modes: held (lock kept across the call), released (JGIL_BEGIN/END_ALLOW_THREADS),",
             "auto (released only when the call is big enough), java (the same maths in Java, under the lock).",
             "--method measures your own static method instead, held and released."})

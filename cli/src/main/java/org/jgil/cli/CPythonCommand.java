@@ -33,8 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * python3 is found it says so and skips.
  */
 @Command(name = "cpython", mixinStandardHelpOptions = true,
-        description = {"The same experiments under jgil and under CPython's GIL, side by side (needs python3;",
-            "skipped with a message when there is none)."})
+        description = {"The same experiments under jgil and under CPython's GIL, side by side.",
+            "Needs python3; skipped with a message when there is none."})
 final class CPythonCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;

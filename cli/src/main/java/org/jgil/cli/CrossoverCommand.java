@@ -27,8 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * with its bootstrap interval; the work of a call is its time at one thread, held.
  */
 @Command(name = "crossover", mixinStandardHelpOptions = true,
-        description = {"Find the work per call above which releasing the lock pays at N threads, with its",
-            "interval, and the value of -Djgil.kernels.autoThresholdMicros that follows."})
+        description = {"Find the work per call above which releasing the lock pays at N threads.",
+            "Prints it with its interval, and the value of -Djgil.kernels.autoThresholdMicros that follows."})
 final class CrossoverCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;

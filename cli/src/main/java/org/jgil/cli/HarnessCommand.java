@@ -21,8 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * run; the difference per call is the harness's cost, shown against a 1 us call.
  */
 @Command(name = "harness", mixinStandardHelpOptions = true,
-        description = {"The measuring loop's own cost per call: a no-op kernel under the full harness",
-            "(overlap proof, call counting, native sampling) against a bare loop, in one run."})
+        description = {"The measuring loop's own cost per call, against a bare loop.",
+            "A no-op kernel under the full harness (overlap proof, call counting, native sampling)",
+            "and under a bare loop, in one run."})
 final class HarnessCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** The GIL laboratory: the classic experiments, each under the policies that make its point. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = {"The classic GIL experiments: convoy, plus-equals, serial, inversion.",
+        description = {"The GIL experiments: convoy, plus-equals, serial, inversion, one-big-lock.",
             "Each prints a table and can write JSON (--json) and, where it helps, a chart (--chart)."},
         subcommands = {LabCommand.ConvoyCommand.class, LabCommand.PlusEqualsCommand.class,
             LabCommand.SerialCommand.class, LabCommand.InversionCommand.class, OneBigLockCommand.class})
