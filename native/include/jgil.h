@@ -351,10 +351,21 @@ static inline __attribute__((always_inline)) jgil_tstate
 jgil_save_thread_fast(jgil_state *s, jgil_thread *me, int64_t w, const char *site)
 {
     int mode = __atomic_load_n(&s->mode, __ATOMIC_RELAXED);
+    /* The common case first, as straight-line code: nobody waits, reserve. */
+    int waiting = __atomic_load_n(&s->waiting, __ATOMIC_RELAXED);
+    if (__builtin_expect(mode == JGIL_MODE_RESERVE && waiting == 0, 1)) {
+        me->retaking = 0;
+        __atomic_store_n(&s->reserver, me, __ATOMIC_RELAXED);
+        __atomic_store_n(&s->owner, w | JGIL_RESERVED_BIT, __ATOMIC_RELEASE);
+        JGIL_COMPILER_BARRIER();
+        if (__builtin_expect(__atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0, 0))
+            jgil_api_ptr->release_raced(w, site); /* a waiter may have missed the release */
+        return w;
+    }
     /* While threads wait (or did a moment ago), a CAS: it cannot wipe a WAITERS bit.
      * Now and then such a release visits the scheduler, which lowers `waiting`
      * once nobody has waited for a millisecond. */
-    if (mode == JGIL_MODE_FENCED || __atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0) {
+    if (mode == JGIL_MODE_FENCED || waiting != 0) {
         int visit = mode != JGIL_MODE_FENCED && --s->quiet_countdown <= 0;
         if (visit)
             s->quiet_countdown = JGIL_QUIET_CHECK_EVERY;
@@ -365,20 +376,14 @@ jgil_save_thread_fast(jgil_state *s, jgil_thread *me, int64_t w, const char *sit
         }
         return jgil_api_ptr->save_thread_slow(site);
     }
-    if (mode == JGIL_MODE_RESERVE) {
-        me->retaking = 0;
-        __atomic_store_n(&s->reserver, me, __ATOMIC_RELAXED);
-        __atomic_store_n(&s->owner, w | JGIL_RESERVED_BIT, __ATOMIC_RELEASE);
-    } else {
-        /* We hold the lock, so these read-modify-writes race with nobody.  A
-         * spent countdown goes back to the mode the runtime chose (which stays
-         * "plain" when the user asked for plain), and is not counted again. */
-        if (__builtin_expect(--s->reserve_countdown <= 0, 0)) {
-            s->reserve_countdown = 0x7fffffff;
-            __atomic_store_n(&s->mode, s->resume_mode, __ATOMIC_RELAXED);
-        }
-        __atomic_store_n(&s->owner, 0, __ATOMIC_RELEASE);
+    /* Plain mode.  We hold the lock, so these read-modify-writes race with
+     * nobody.  A spent countdown goes back to the mode the runtime chose (which
+     * stays "plain" when the user asked for plain), and is not counted again. */
+    if (__builtin_expect(--s->reserve_countdown <= 0, 0)) {
+        s->reserve_countdown = 0x7fffffff;
+        __atomic_store_n(&s->mode, s->resume_mode, __ATOMIC_RELAXED);
     }
+    __atomic_store_n(&s->owner, 0, __ATOMIC_RELEASE);
     JGIL_COMPILER_BARRIER();
     if (__builtin_expect(__atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0, 0))
         jgil_api_ptr->release_raced(w, site); /* a waiter may have missed the release */
@@ -387,7 +392,7 @@ jgil_save_thread_fast(jgil_state *s, jgil_thread *me, int64_t w, const char *sit
 
 /* Release the lock held by the calling thread; returns what restore needs.
  * Uncontended: plain loads and stores, no call into Java. */
-static inline jgil_tstate jgil_save_thread_at(const char *site)
+static inline __attribute__((always_inline)) jgil_tstate jgil_save_thread_at(const char *site)
 {
     jgil_state *s = jgil_api_ptr->state;
     int64_t w = __atomic_load_n(&s->owner, __ATOMIC_RELAXED);
@@ -413,7 +418,8 @@ static inline jgil_tstate jgil_save_thread_at(const char *site)
 
 /* Take the lock back.  Uncontended: plain loads and stores (one CAS when the
  * release could not reserve), no call into Java. */
-static inline void jgil_restore_thread_at(jgil_tstate saved, const char *site)
+static inline __attribute__((always_inline)) void
+jgil_restore_thread_at(jgil_tstate saved, const char *site)
 {
     jgil_state *s = jgil_api_ptr->state;
     if (__builtin_expect((__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) & ~JGIL_SLOW_STATS) == 0
@@ -422,7 +428,7 @@ static inline void jgil_restore_thread_at(jgil_tstate saved, const char *site)
         me->retaking = 1;
         JGIL_COMPILER_BARRIER();
         int64_t w = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
-        if (w == (saved | JGIL_RESERVED_BIT)) {
+        if (__builtin_expect(w == (saved | JGIL_RESERVED_BIT), 1)) {
             __atomic_store_n(&s->owner, saved, __ATOMIC_RELAXED);
             JGIL_COMPILER_BARRIER();
             /* A waiter that set WAITERS meanwhile had it overwritten: set it again. */
@@ -565,8 +571,13 @@ static inline __attribute__((always_inline)) void jgil_block_end(jgil_block *b)
 {
     if (__builtin_expect(b->cancellable, 0))
         jgil_api_ptr->cancel_end();
-    if (b->saved != 0 && b->saved != JGIL_TSTATE_HELD)
+    /* A positive state is a released lock to re-take: the fast path.  The
+     * other non-zero states but HELD (sampled, policy "none") go to the slow
+     * path, which the inline re-take would reach anyway. */
+    if (__builtin_expect(b->saved > 0, 1))
         jgil_restore_thread_at(b->saved, b->site);
+    else if (b->saved != 0 && b->saved != JGIL_TSTATE_HELD)
+        jgil_api_ptr->restore_thread_slow(b->saved, b->site);
 }
 
 /* A block that keeps the lock: in checked mode, 0 with an exception pending
