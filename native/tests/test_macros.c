@@ -3,7 +3,7 @@
  *
  * No JVM: the slow paths are stubs that count their calls.  What is checked
  * is the contract of the header: no runtime call while nobody waits (the
- * fake state is zeroed, so the mode is FENCED: a CAS each way), the slow
+ * fake state is zeroed, which selects the FENCED mode), the slow
  * path as soon as the WAITERS bit or a slow flag is set, thresholded and
  * adaptive release, the cancellable section's calls, errno left alone.
  */
@@ -195,16 +195,16 @@ static void test_cancellable(void)
 static void test_checkpoint_and_require(void)
 {
     reset();
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
     CHECK(checkpoint_calls == 0);
     state.drop_request = 1;
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
     CHECK(checkpoint_calls == 1 && strcmp(last_site, "test_checkpoint_and_require") == 0);
     reset();
     CHECK(JGIL_REQUIRE_GIL() == 0 && require_calls == 0);
     state.slow_flags = JGIL_SLOW_CHECKED;
     CHECK(JGIL_REQUIRE_GIL() == 0 && require_calls == 1);
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
     CHECK(checkpoint_calls == 1);
 }
 
