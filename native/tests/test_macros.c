@@ -41,7 +41,7 @@ static void fake_restore(jgil_tstate saved, const char *site)
     state.owner = (state.owner & JGIL_WAITERS_BIT) | saved;
 }
 static jgil_gilstate fake_ensure(void) { return 0; }
-static void fake_release(jgil_gilstate s) { (void)s; }
+static void fake_ensure_end(jgil_gilstate s) { (void)s; }
 static int fake_check(void) { return (state.owner & JGIL_OWNER_MASK) == 7; }
 static int fake_cancelled(void) { return 1; }
 static int fake_require(const char *site) { require_calls++; last_site = site; return 0; }
@@ -55,7 +55,7 @@ static jgil_thread slot7 = { 0, 0, 7 }; /* thread 7 */
 static jgil_thread *fake_this_thread(void) { return &slot7; }
 
 static const jgil_api fake = {
-    JGIL_ABI_VERSION, sizeof(jgil_api), &state, fake_save, fake_restore, fake_ensure, fake_release,
+    JGIL_ABI_VERSION, sizeof(jgil_api), &state, fake_save, fake_restore, fake_ensure, fake_ensure_end,
     fake_check, fake_cancelled, fake_require, fake_cancel_begin, fake_cancel_end, fake_checkpoint,
     fake_release_raced, fake_this_thread,
 };
