@@ -180,7 +180,7 @@ JNIEXPORT void JNICALL Java_org_jgil_KitProbe_nestedBegin(JNIEnv *env, jclass cl
     JGIL_END_ALLOW_THREADS
 }
 
-/* jgil_require_gil() inside a released section (managed-only work without the lock). */
+/* JGIL_REQUIRE_GIL() inside a released section (managed-only work without the lock). */
 JNIEXPORT void JNICALL Java_org_jgil_KitProbe_requireGilReleased(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
@@ -189,20 +189,20 @@ JNIEXPORT void JNICALL Java_org_jgil_KitProbe_requireGilReleased(JNIEnv *env, jc
     JGIL_END_ALLOW_THREADS
 }
 
-/* jgil_checkpoint() inside a released section. */
+/* JGIL_CHECKPOINT() inside a released section. */
 JNIEXPORT void JNICALL Java_org_jgil_KitProbe_checkpointReleased(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
     JGIL_BEGIN_ALLOW_THREADS
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
     JGIL_END_ALLOW_THREADS
 }
 
-/* jgil_checkpoint() holding the lock (the right use). */
+/* JGIL_CHECKPOINT() holding the lock (the right use). */
 JNIEXPORT void JNICALL Java_org_jgil_KitProbe_checkpointHeld(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
 }
 
 /* A JNI call fails inside a released section, leaving an exception pending at END. */
@@ -247,7 +247,7 @@ static void *attach_main(void *arg)
         job->error = (*env)->NewGlobalRef(env, t);
     }
     if (job->use_ensure)
-        jgil_release(st);
+        jgil_ensure_end(st);
     else
         (*job->vm)->DetachCurrentThread(job->vm);
     return NULL;

@@ -22,9 +22,9 @@ JNIEXPORT jint JNICALL Java_org_jgil_KitProbe_notImportedBlock(JNIEnv *env, jcla
     return r;
 }
 
-/* jgil_checkpoint() holding the lock. */
+/* JGIL_CHECKPOINT() holding the lock. */
 JNIEXPORT void JNICALL Java_org_jgil_KitProbe_notImportedCheckpoint(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
 }

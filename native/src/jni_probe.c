@@ -162,10 +162,10 @@ static void *native_thread_main(void *arg)
     }
     (*env)->DeleteLocalRef(env, runnable);
 
-    jgil_release(inner);
+    jgil_ensure_end(inner);
     if (jgil_check())
         job->flags |= PROBE_HELD_AFTER_INNER;
-    jgil_release(outer);
+    jgil_ensure_end(outer);
     return NULL;
 }
 

@@ -273,7 +273,7 @@ static jlong upcall(jmethodID mid, va_list ap)
     }
     if (strcmp(m->name, "checkpointFromNative") == 0) {
         if (owner != my_tid)
-            return ise("jgil_checkpoint() without the GIL");
+            return ise("JGIL_CHECKPOINT() without the GIL");
         fake_gil_release(); /* let a waiter in, as Gil.checkpoint() would */
         fake_gil_acquire();
         return 0;

@@ -24,5 +24,5 @@ int noimport_require(void)
 
 void noimport_checkpoint(void)
 {
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
 }

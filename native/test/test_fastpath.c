@@ -88,13 +88,13 @@ static void restore_slow(jgil_tstate saved, const char *site)
 }
 
 static jgil_gilstate no_ensure(void) { return JGIL_ENSURE_FAILED; }
-static void no_release(jgil_gilstate s) { (void)s; }
+static void no_ensure_end(jgil_gilstate s) { (void)s; }
 static int check_held(void) { return (__atomic_load_n(&state.owner, __ATOMIC_SEQ_CST) & JGIL_OWNER_MASK) == my_tid; }
 static int never(void) { return 0; }
 
 static const jgil_api api = {
     .abi_version = JGIL_ABI_VERSION, .size = sizeof(jgil_api), .state = &state, .save_thread_slow = save_slow,
-    .restore_thread_slow = restore_slow, .ensure = no_ensure, .release = no_release, .check = check_held,
+    .restore_thread_slow = restore_slow, .ensure = no_ensure, .ensure_end = no_ensure_end, .check = check_held,
     .cancelled = never, .this_thread = this_slot,
 };
 

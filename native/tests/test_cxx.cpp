@@ -40,7 +40,7 @@ jgil_gilstate fake_ensure()
     state.owner = 7;
     return 1;
 }
-void fake_release(jgil_gilstate s)
+void fake_ensure_end(jgil_gilstate s)
 {
     releases++;
     if (s & 1)
@@ -61,7 +61,7 @@ jgil_thread slot7 = { 0, 0, 7 }; // thread 7
 jgil_thread *fake_this_thread() { return &slot7; }
 
 const jgil_api fake_api = {
-    JGIL_ABI_VERSION, sizeof(jgil_api), &state, fake_save, fake_restore, fake_ensure, fake_release,
+    JGIL_ABI_VERSION, sizeof(jgil_api), &state, fake_save, fake_restore, fake_ensure, fake_ensure_end,
     fake_check, fake_cancelled, fake_require, fake_cancel_begin, fake_cancel_end, fake_checkpoint,
     fake_release_raced, fake_this_thread,
 };

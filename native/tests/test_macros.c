@@ -3,7 +3,7 @@
  *
  * No JVM: the slow paths are stubs that count their calls.  What is checked
  * is the contract of the header: no runtime call while nobody waits (the
- * fake state is zeroed, so the mode is FENCED: a CAS each way), the slow
+ * fake state is zeroed, which selects the FENCED mode), the slow
  * path as soon as the WAITERS bit or a slow flag is set, thresholded and
  * adaptive release, the cancellable section's calls, errno left alone.
  */
@@ -41,7 +41,7 @@ static void fake_restore(jgil_tstate saved, const char *site)
     state.owner = (state.owner & JGIL_WAITERS_BIT) | saved;
 }
 static jgil_gilstate fake_ensure(void) { return 0; }
-static void fake_release(jgil_gilstate s) { (void)s; }
+static void fake_ensure_end(jgil_gilstate s) { (void)s; }
 static int fake_check(void) { return (state.owner & JGIL_OWNER_MASK) == 7; }
 static int fake_cancelled(void) { return 1; }
 static int fake_require(const char *site) { require_calls++; last_site = site; return 0; }
@@ -55,7 +55,7 @@ static jgil_thread slot7 = { 0, 0, 7 }; /* thread 7 */
 static jgil_thread *fake_this_thread(void) { return &slot7; }
 
 static const jgil_api fake = {
-    JGIL_ABI_VERSION, sizeof(jgil_api), &state, fake_save, fake_restore, fake_ensure, fake_release,
+    JGIL_ABI_VERSION, sizeof(jgil_api), &state, fake_save, fake_restore, fake_ensure, fake_ensure_end,
     fake_check, fake_cancelled, fake_require, fake_cancel_begin, fake_cancel_end, fake_checkpoint,
     fake_release_raced, fake_this_thread,
 };
@@ -195,16 +195,16 @@ static void test_cancellable(void)
 static void test_checkpoint_and_require(void)
 {
     reset();
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
     CHECK(checkpoint_calls == 0);
     state.drop_request = 1;
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
     CHECK(checkpoint_calls == 1 && strcmp(last_site, "test_checkpoint_and_require") == 0);
     reset();
     CHECK(JGIL_REQUIRE_GIL() == 0 && require_calls == 0);
     state.slow_flags = JGIL_SLOW_CHECKED;
     CHECK(JGIL_REQUIRE_GIL() == 0 && require_calls == 1);
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
     CHECK(checkpoint_calls == 1);
 }
 

@@ -53,10 +53,10 @@ public final class KitProbe {
     /** Calls {@code JGIL_REQUIRE_GIL()} inside a released section (a mistake in checked mode). */
     public static native void requireGilReleased();
 
-    /** Calls {@code jgil_checkpoint()} inside a released section (a mistake in checked mode). */
+    /** Calls {@code JGIL_CHECKPOINT()} inside a released section (a mistake in checked mode). */
     public static native void checkpointReleased();
 
-    /** Calls {@code jgil_checkpoint()} holding the lock. */
+    /** Calls {@code JGIL_CHECKPOINT()} holding the lock. */
     public static native void checkpointHeld();
 
     /** Throws an ArithmeticException from a JNI call inside a released section. */
@@ -77,6 +77,6 @@ public final class KitProbe {
      */
     public static native int notImportedBlock(int n);
 
-    /** {@code jgil_checkpoint()} in the same never-imported file. */
+    /** {@code JGIL_CHECKPOINT()} in the same never-imported file. */
     public static native void notImportedCheckpoint();
 }

@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * The lock state that Java and native code share: the {@code jgil_state} struct of {@code jgil.h},
+ * The lock state that Java and native code share: the {@code jgil_state} struct of {@code jgil/jgil_detail.h},
  * seen through a direct buffer.
  *
  * <p>The owner word holds the owning thread's id (0 when free) and a {@link #WAITERS} bit that a
@@ -16,7 +16,7 @@ import java.util.List;
  * so all changes go through the {@link Scheduler}, which sees every waiter.
  *
  * <p>Native code may leave the word {@link #RESERVED} for a thread inside a released section
- * ({@code jgil.h} explains why). A reserved lock is free, but only {@link #get()} (which revokes
+ * ({@code jgil_runtime.c} explains why). A reserved lock is free, but only {@link #get()} (which revokes
  * the reservation) may hand it to anyone else: schedulers read the word through it. A plain
  * store can wipe a WAITERS bit set at the same moment; waiters therefore raise {@code waiting}
  * first, with a process-wide barrier, and every plain release reads it afterwards.
@@ -38,7 +38,7 @@ final class LockWord {
     static final int MODE_RESERVE = 2;
     static final List<String> MODES = List.of("fenced", "plain", "reserve");
 
-    // Offsets into jgil_state; keep in sync with native/include/jgil.h.
+    // Offsets into jgil_state; keep in sync with native/include/jgil/jgil_detail.h.
     private static final int OWNER = 0;
     private static final int WAITING = 8;
     private static final int MODE = 12;

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fast paths without atomics (the design note in {@code jgil.h}): a released section leaves
+ * The fast paths without atomics (the design note in {@code jgil_runtime.c}): a released section leaves
  * the lock reserved for its thread, yet any other thread can take it; each fast path keeps managed
  * sections apart and loses no count. Runs outside checked mode, which would send every release
  * through Java and never reserve.

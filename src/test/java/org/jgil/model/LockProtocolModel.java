@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li><b>O</b> (tid 1) holds the lock at the start, runs {@code nativeRounds} released native blocks
  *       ({@code JGIL_BEGIN_ALLOW_THREADS} / {@code JGIL_END_ALLOW_THREADS}: {@code jgil_save_thread_at} and
- *       {@code jgil_restore_thread_at} in {@code jgil.h}, with their slow paths in {@code jgil_runtime.c} and
- *       {@code GilRuntime}), then gives the lock back with {@code Gil.release()} ({@code LockWord.release}).
+ *       {@code jgil_restore_thread_at} in {@code jgil/jgil_detail.h}, with their slow paths in
+ *       {@code jgil_runtime.c} and {@code GilRuntime}), then gives the lock back with {@code Gil.release()}
+ *       ({@code LockWord.release}).
  *   <li><b>W</b> (tid 2) and <b>T</b> (tid 3) each take the lock with {@code Gil.acquire()} (a CAS, else
  *       {@code CPythonScheduler.acquire}), optionally run one released native block ({@code othersNative}), and
  *       give the lock back with {@code Gil.release()}. Either one can be the waiter or the third thread that takes
@@ -201,7 +202,7 @@ public final class LockProtocolModel {
         }
     }
 
-    // ---- the lock word: owner tid in bits 0-1, then the flag bits, as in jgil.h ----
+    // ---- the lock word: owner tid in bits 0-1, then the flag bits, as in jgil/jgil_detail.h ----
     static final int TID = 3;
     static final int WAITERS = 4;   // JGIL_WAITERS_BIT
     static final int RESERVED = 8;  // JGIL_RESERVED_BIT
@@ -235,7 +236,7 @@ public final class LockProtocolModel {
         // O's managed code before its native call
         O_HOLD("managed code (holds the lock), about to call a native kernel", Pc.OWNS | Pc.STABLE),
 
-        // jgil_save_thread_at (jgil.h): JGIL_BEGIN_ALLOW_THREADS
+        // jgil_save_thread_at (jgil/jgil_detail.h): JGIL_BEGIN_ALLOW_THREADS
         SV_LOAD_W("jgil_save_thread_at: w = load owner", Pc.OWNS),
         SV_LOAD_MODE("jgil_save_thread_at: mode = load mode", Pc.OWNS),
         SV_WAITING_P("jgil_save_thread_at: load waiting (mode PLAIN)", Pc.OWNS),
@@ -265,7 +266,7 @@ public final class LockProtocolModel {
         // the native kernel, run without the lock
         KERNEL("native kernel, lock released", Pc.STABLE),
 
-        // jgil_restore_thread_at (jgil.h): JGIL_END_ALLOW_THREADS
+        // jgil_restore_thread_at (jgil/jgil_detail.h): JGIL_END_ALLOW_THREADS
         E_RETAKING("jgil_restore_thread_at: me->retaking = 1", 0),
         E_LOAD("jgil_restore_thread_at: w = load owner", 0),
         E_STORE("jgil_restore_thread_at: store owner saved (reservation still there)", 0),
