@@ -180,10 +180,6 @@ final class GilRuntime {
         return Gil.isHeldByCurrentThread();
     }
 
-    static boolean isInterruptedFromNative() {
-        return Thread.currentThread().isInterrupted();
-    }
-
     /** jgil_require_gil() in checked mode: the caller must hold the lock. */
     static void requireGilFromNative(long site) {
         if (Gil.isHeldByCurrentThread()) {
