@@ -73,7 +73,6 @@ static jmethodID mid_acquire_from_native;
 static jmethodID mid_ensure_from_native;
 static jmethodID mid_release_ensured;
 static jmethodID mid_is_held;
-static jmethodID mid_is_interrupted;
 static jmethodID mid_require_gil;
 static jmethodID mid_checkpoint;
 static jmethodID mid_add_suppressed;
@@ -727,7 +726,6 @@ JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_init(JNIEnv *env, jclass cls)
         || !(mid_ensure_from_native = static_method(env, cls, "ensureFromNative", "()Z"))
         || !(mid_release_ensured = static_method(env, cls, "releaseEnsured", "()V"))
         || !(mid_is_held = static_method(env, cls, "isHeldFromNative", "()Z"))
-        || !(mid_is_interrupted = static_method(env, cls, "isInterruptedFromNative", "()Z"))
         || !(mid_require_gil = static_method(env, cls, "requireGilFromNative", "(J)V"))
         || !(mid_checkpoint = static_method(env, cls, "checkpointFromNative", "(J)V")))
         return; /* NoSuchMethodError pending */

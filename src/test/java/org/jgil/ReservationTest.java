@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jgil.probe.NativeProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,7 +167,7 @@ class ReservationTest {
                 Gil.acquire();
                 for (int i = 0; i < calls; i++) {
                     // Sections of 0-60 us, and a 100 us window between the look and the store.
-                    fastRetakes[0] += NativeProbe.releasedWithStalledRetake(1_000L * (i % 4) * 20, 100_000);
+                    fastRetakes[0] += BlockProbe.releasedWithStalledRetake(1_000L * (i % 4) * 20, 100_000);
                     if (inside.incrementAndGet() != 1) {
                         overlaps.incrementAndGet();
                     }

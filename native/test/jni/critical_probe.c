@@ -1,10 +1,10 @@
 /*
- * jni_critical_probe.c -- org.jgil.CriticalProbe: native state guarded by
+ * critical_probe.c -- org.jgil.CriticalProbe: native state guarded by
  * jgil_critical.h, for the tests.  Two counters in native memory, each with
  * its jgil_mutex; the read-modify-writes are deliberately slow, so that
  * threads that are not serialized lose updates.
  */
-#include "jgil.h"
+#include "test_library.h"
 #include "jgil_critical.h"
 #include "org_jgil_CriticalProbe.h"
 
@@ -55,10 +55,7 @@ JNIEXPORT jlong JNICALL Java_org_jgil_CriticalProbe_counter(JNIEnv *env, jclass 
 {
     (void)cls;
     if (which < 0 || which > 1) {
-        jclass iae = JGIL_JNI(env)->FindClass(env, "java/lang/IllegalArgumentException");
-        if (iae != NULL)
-            JGIL_JNI(env)->ThrowNew(env, iae, "counter index must be 0 or 1");
-        return 0;
+        return probe_throw(env, "java/lang/IllegalArgumentException", "counter index must be 0 or 1");
     }
     return counters[which];
 }

@@ -1,6 +1,6 @@
 /*
- * jni_shutdown_probe.c -- org.jgil.ShutdownProbe: a detached native thread
- * that takes and gives back the lock with jgil_ensure()/jgil_ensure_end() in a
+ * shutdown_probe.c -- org.jgil.ShutdownProbe: a detached native thread
+ * that takes and gives back the lock with jgil_ensure()/jgil_release() in a
  * loop, for as long as the process lives, to test what happens to such a
  * thread when the JVM shuts down: ensure must fail, not hang or crash.
  */
@@ -9,8 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "jgil.h"
-#include "jgil_internal.h"
+#include "test_library.h"
 #include "org_jgil_ShutdownProbe.h"
 
 static int64_t successes, failures;
@@ -28,7 +27,7 @@ static void *ensure_loop(void *arg)
             }
         } else {
             __atomic_fetch_add(&successes, 1, __ATOMIC_SEQ_CST);
-            jgil_ensure_end(st);
+            jgil_release(st);
         }
         struct timespec ts = { 0, 200000 };
         nanosleep(&ts, NULL);
@@ -46,7 +45,7 @@ JNIEXPORT void JNICALL Java_org_jgil_ShutdownProbe_startEnsureLoop(JNIEnv *env, 
     int rc = pthread_create(&thread, &attr, ensure_loop, NULL);
     pthread_attr_destroy(&attr);
     if (rc != 0)
-        jgil_throw(env, "java/lang/IllegalStateException", "pthread_create failed: %s", strerror(rc));
+        probe_throw(env, "java/lang/IllegalStateException", "pthread_create failed: %s", strerror(rc));
 }
 
 JNIEXPORT jlong JNICALL Java_org_jgil_ShutdownProbe_ensureSuccesses(JNIEnv *env, jclass cls)
