@@ -167,10 +167,10 @@ static void a_cancellable_block_registers_its_unblocking_function(void)
 static void a_checkpoint_calls_the_runtime_only_on_a_drop_request(void)
 {
     fake_api_reset();
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
     CHECK(fake_checkpoints == 0);
     fake_state.drop_request = 1;
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
     CHECK(fake_checkpoints == 1);
     CHECK(strcmp(fake_last_site, "a_checkpoint_calls_the_runtime_only_on_a_drop_request") == 0);
 }

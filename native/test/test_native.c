@@ -155,9 +155,9 @@ static void *native_thread(void *arg)
         CHECK(!jgil_check() || 1); /* (jgil_check would need the env: allowed, no lock needed) */
         JGIL_END_ALLOW_THREADS
         enter_managed();
-        jgil_release(inner);
+        jgil_ensure_end(inner);
         CHECK(jgil_check());
-        jgil_release(outer);
+        jgil_ensure_end(outer);
         CHECK(fake_env() == NULL); /* the outer release detached what it attached */
     }
     return NULL;
@@ -168,7 +168,7 @@ static void *ensure_during_shutdown(void *arg)
     int *result = arg;
     jgil_gilstate s = jgil_ensure();
     *result = s;
-    jgil_release(s); /* releasing a failed ensure is a no-op */
+    jgil_ensure_end(s); /* releasing a failed ensure is a no-op */
     return NULL;
 }
 
@@ -434,7 +434,7 @@ static void after_the_shutdown_hook_only_attached_threads_ensure(void)
     CHECK(fake_attached_threads() == 1);
     jgil_gilstate mine = jgil_ensure(); /* this thread is attached and holds the lock: nests */
     CHECK(mine >= 0 && (mine & 1) == 0);
-    jgil_release(mine);
+    jgil_ensure_end(mine);
     fake_gil_release();
     CHECK(state->owner == 0);
 }
@@ -1004,7 +1004,7 @@ static void *exiting_thread(void *arg)
     for (int i = 0; i < 3; i++) /* the first is slow (the runtime learns the id), then fast */
         jgil_restore_thread(jgil_save_thread());
     slot_of_a = jgil_this_thread();
-    jgil_release(st);
+    jgil_ensure_end(st);
     pthread_setspecific(late_key, (void *)1);
     return NULL;
 }
@@ -1021,7 +1021,7 @@ static void *holding_thread(void *arg)
     set_phase(2);
     wait_phase(3);
     CHECK(fake_gil_held());
-    jgil_release(st);
+    jgil_ensure_end(st);
     return NULL;
 }
 

@@ -66,7 +66,7 @@ JNIEXPORT void JNICALL Java_org_jgil_BlockProbe_nestedBegin(JNIEnv *env, jclass 
     JGIL_END_ALLOW_THREADS
 }
 
-/* jgil_require_gil() inside a released section (managed-only work without the lock). */
+/* JGIL_REQUIRE_GIL() inside a released section (managed-only work without the lock). */
 JNIEXPORT void JNICALL Java_org_jgil_BlockProbe_requireGilReleased(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
@@ -75,20 +75,20 @@ JNIEXPORT void JNICALL Java_org_jgil_BlockProbe_requireGilReleased(JNIEnv *env, 
     JGIL_END_ALLOW_THREADS
 }
 
-/* jgil_checkpoint() inside a released section. */
+/* JGIL_CHECKPOINT() inside a released section. */
 JNIEXPORT void JNICALL Java_org_jgil_BlockProbe_checkpointReleased(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
     JGIL_BEGIN_ALLOW_THREADS
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
     JGIL_END_ALLOW_THREADS
 }
 
-/* jgil_checkpoint() holding the lock (the right use). */
+/* JGIL_CHECKPOINT() holding the lock (the right use). */
 JNIEXPORT void JNICALL Java_org_jgil_BlockProbe_checkpointHeld(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
 }
 
 /* A JNI call fails inside a released section, leaving an exception pending at END. */

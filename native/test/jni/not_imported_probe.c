@@ -22,11 +22,11 @@ JNIEXPORT jint JNICALL Java_org_jgil_NotImportedProbe_block(JNIEnv *env, jclass 
     return r;
 }
 
-/* jgil_checkpoint() holding the lock. */
+/* JGIL_CHECKPOINT() holding the lock. */
 JNIEXPORT void JNICALL Java_org_jgil_NotImportedProbe_checkpoint(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
-    jgil_checkpoint();
+    JGIL_CHECKPOINT();
 }
 
 /* JGIL_REQUIRE_GIL() holding the lock. */

@@ -1,6 +1,6 @@
 /*
  * shutdown_probe.c -- org.jgil.ShutdownProbe: a detached native thread
- * that takes and gives back the lock with jgil_ensure()/jgil_release() in a
+ * that takes and gives back the lock with jgil_ensure()/jgil_ensure_end() in a
  * loop, for as long as the process lives, to test what happens to such a
  * thread when the JVM shuts down: ensure must fail, not hang or crash.
  */
@@ -27,7 +27,7 @@ static void *ensure_loop(void *arg)
             }
         } else {
             __atomic_fetch_add(&successes, 1, __ATOMIC_SEQ_CST);
-            jgil_release(st);
+            jgil_ensure_end(st);
         }
         struct timespec ts = { 0, 200000 };
         nanosleep(&ts, NULL);

@@ -91,10 +91,10 @@ static void *ensuring_thread(void *arg)
     if (jgil_check())
         job->flags |= PROBE_HELD_INSIDE;
     run_action(probe_env(), job);
-    jgil_release(inner);
+    jgil_ensure_end(inner);
     if (jgil_check())
         job->flags |= PROBE_HELD_AFTER_INNER;
-    jgil_release(outer);
+    jgil_ensure_end(outer);
     return NULL;
 }
 
@@ -127,7 +127,7 @@ static void *attaching_thread(void *arg)
     else
         keep_thrown(env, job);
     if (job->use_ensure)
-        jgil_release(st);
+        jgil_ensure_end(st);
     else
         (*vm)->DetachCurrentThread(vm);
     return NULL;

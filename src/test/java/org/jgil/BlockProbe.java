@@ -27,10 +27,10 @@ final class BlockProbe {
     /** Calls {@code JGIL_REQUIRE_GIL()} inside a released section (a mistake in checked mode). */
     static native void requireGilReleased();
 
-    /** Calls {@code jgil_checkpoint()} inside a released section (a mistake in checked mode). */
+    /** Calls {@code JGIL_CHECKPOINT()} inside a released section (a mistake in checked mode). */
     static native void checkpointReleased();
 
-    /** Calls {@code jgil_checkpoint()} holding the lock. */
+    /** Calls {@code JGIL_CHECKPOINT()} holding the lock. */
     static native void checkpointHeld();
 
     /** Throws an ArithmeticException from a JNI call inside a released section. */

@@ -78,7 +78,7 @@ class CheckedModeTest {
     void managedOnlyWorkInsideAReleasedSection() {
         Gil.run(() -> {
             IllegalStateException e = assertThrows(IllegalStateException.class, BlockProbe::requireGilReleased);
-            assertMessage(e, "jgil_require_gil() in Java_org_jgil_BlockProbe_requireGilReleased()",
+            assertMessage(e, "JGIL_REQUIRE_GIL() in Java_org_jgil_BlockProbe_requireGilReleased()",
                     "does not hold the GIL", "inside the released section opened by");
             assertTrue(Gil.isHeldByCurrentThread());
         });
@@ -88,7 +88,7 @@ class CheckedModeTest {
     void nativeCheckpointWithoutTheLock() {
         Gil.run(() -> {
             IllegalStateException e = assertThrows(IllegalStateException.class, BlockProbe::checkpointReleased);
-            assertMessage(e, "jgil_checkpoint in Java_org_jgil_BlockProbe_checkpointReleased()",
+            assertMessage(e, "JGIL_CHECKPOINT() in Java_org_jgil_BlockProbe_checkpointReleased()",
                     "does not hold the GIL");
             assertTrue(Gil.isHeldByCurrentThread());
         });
@@ -99,7 +99,7 @@ class CheckedModeTest {
         AtomicInteger ran = new AtomicInteger();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Gil.run(() -> ThreadProbe.callFromNativeThread(false, ran::incrementAndGet)));
-        assertMessage(e, "jgil_require_gil() in attach_main()", "does not hold the GIL", "jgil_ensure()");
+        assertMessage(e, "JGIL_REQUIRE_GIL() in attach_main()", "does not hold the GIL", "jgil_ensure()");
         assertEquals(0, ran.get(), "the managed callback must not run");
     }
 

@@ -39,7 +39,7 @@ class KitTest {
         LockWord.setChecked(true);
         try {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> BlockProbe.releasedIf(false));
-            assertTrue(e.getMessage().contains("jgil_require_gil() in Java_org_jgil_BlockProbe_releasedIf()"),
+            assertTrue(e.getMessage().contains("JGIL_REQUIRE_GIL() in Java_org_jgil_BlockProbe_releasedIf()"),
                     e.getMessage());
         } finally {
             LockWord.setChecked(was);

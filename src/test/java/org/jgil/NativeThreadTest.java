@@ -25,7 +25,7 @@ class NativeThreadTest {
         assertEquals(0, flags & ThreadProbe.HELD_BEFORE_ENSURE);
         assertTrue((flags & ThreadProbe.HELD_INSIDE) != 0, "jgil_check() false after jgil_ensure()");
         assertEquals(0, flags & ThreadProbe.INNER_ACQUIRED, "a nested jgil_ensure() took the lock again");
-        assertTrue((flags & ThreadProbe.HELD_AFTER_INNER) != 0, "the nested jgil_release() gave the lock away");
+        assertTrue((flags & ThreadProbe.HELD_AFTER_INNER) != 0, "the nested jgil_ensure_end() gave the lock away");
         assertEquals(Boolean.TRUE, heldInJava.get());
         assertTrue(javaThread.get() != Thread.currentThread().getId());
         assertFalse(Gil.isHeldByCurrentThread());

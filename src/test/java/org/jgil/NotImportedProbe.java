@@ -18,7 +18,7 @@ final class NotImportedProbe {
      */
     static native int block(int n);
 
-    /** {@code jgil_checkpoint()}. */
+    /** {@code JGIL_CHECKPOINT()}. */
     static native void checkpoint();
 
     /** {@code JGIL_REQUIRE_GIL()}; returns its result (-1, with the exception pending). */

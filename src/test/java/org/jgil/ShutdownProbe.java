@@ -2,7 +2,7 @@ package org.jgil;
 
 /**
  * A test hook for JVM shutdown (native/test/jni/shutdown_probe.c): a thread born in native
- * code, detached and never joined, that calls {@code jgil_ensure()}/{@code jgil_release()} in a
+ * code, detached and never joined, that calls {@code jgil_ensure()}/{@code jgil_ensure_end()} in a
  * loop for the life of the process, as a native library's callback thread would. Once the JVM
  * begins to shut down its ensure must fail ({@code JGIL_ENSURE_FAILED}) instead of attaching to a
  * dying VM or hanging.

@@ -13,11 +13,11 @@ final class ThreadProbe {
 
     /** {@link #runOnNativeThread}: the native thread held the lock before calling {@code jgil_ensure}. */
     static final int HELD_BEFORE_ENSURE = 1;
-    /** The native thread held the lock inside its {@code jgil_ensure}/{@code jgil_release} pair. */
+    /** The native thread held the lock inside its {@code jgil_ensure}/{@code jgil_ensure_end} pair. */
     static final int HELD_INSIDE = 2;
     /** A nested {@code jgil_ensure} took the lock again (it must not). */
     static final int INNER_ACQUIRED = 4;
-    /** The native thread still held the lock after the nested {@code jgil_release}. */
+    /** The native thread still held the lock after the nested {@code jgil_ensure_end}. */
     static final int HELD_AFTER_INNER = 8;
     /** {@code jgil_ensure} failed. */
     static final int ENSURE_FAILED = 16;
