@@ -66,7 +66,7 @@ class CheckedModeTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Gil.run(() -> assertEquals(1, BlockProbe.leaveBlockEarly(1))));
         assertMessage(e, "Gil.release()",
-                "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_probe_NativeProbe_leaveBlockEarly()",
+                "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_BlockProbe_leaveBlockEarly()",
                 "without its JGIL_END_ALLOW_THREADS", "longjmp");
         assertTrue(!Gil.isHeldByCurrentThread(), "the lock was given up at BEGIN and never re-taken");
         // Reported once: the thread goes on normally.
@@ -99,7 +99,7 @@ class CheckedModeTest {
         AtomicInteger ran = new AtomicInteger();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Gil.run(() -> ThreadProbe.callFromNativeThread(false, ran::incrementAndGet)));
-        assertMessage(e, "JGIL_REQUIRE_GIL() in attach_main()", "does not hold the GIL", "jgil_ensure()");
+        assertMessage(e, "JGIL_REQUIRE_GIL() in attaching_thread()", "does not hold the GIL", "jgil_ensure()");
         assertEquals(0, ran.get(), "the managed callback must not run");
     }
 
