@@ -9,7 +9,7 @@
 JGIL_DEFINE_API
 
 jgil_state fake_state __attribute__((aligned(64)));
-long fake_saves, fake_restores, fake_ensures, fake_releases, fake_requires, fake_checkpoints, fake_cancel_begins,
+long fake_saves, fake_restores, fake_ensures, fake_ensure_ends, fake_requires, fake_checkpoints, fake_cancel_begins,
     fake_cancel_ends;
 const char *fake_last_site;
 void (*fake_last_ubf)(void *);
@@ -109,9 +109,9 @@ static jgil_gilstate ensure(void)
     return 1;
 }
 
-static void release(jgil_gilstate st)
+static void ensure_end(jgil_gilstate st)
 {
-    count(&fake_releases, NULL);
+    count(&fake_ensure_ends, NULL);
     if (st & 1)
         fake_give(slot.tid);
 }
@@ -141,7 +141,7 @@ static void release_raced(jgil_tstate saved, const char *site) { (void)saved; (v
 static jgil_thread *this_thread(void) { return &slot; }
 
 static const jgil_api fake_table = {
-    JGIL_ABI_VERSION, sizeof(jgil_api), &fake_state, save_slow, restore_slow, ensure, release, check,
+    JGIL_ABI_VERSION, sizeof(jgil_api), &fake_state, save_slow, restore_slow, ensure, ensure_end, check,
     cancelled, require, cancel_begin, cancel_end, checkpoint, release_raced, this_thread,
 };
 
@@ -151,7 +151,7 @@ void fake_api_reset(void)
     memset(&fake_state, 0, sizeof fake_state);
     slot.tid = 7;
     fake_state.owner = 7;
-    fake_saves = fake_restores = fake_ensures = fake_releases = fake_requires = fake_checkpoints = 0;
+    fake_saves = fake_restores = fake_ensures = fake_ensure_ends = fake_requires = fake_checkpoints = 0;
     fake_cancel_begins = fake_cancel_ends = 0;
     fake_last_site = NULL;
     fake_last_ubf = NULL;

@@ -19,7 +19,7 @@ extern "C" {
 
 /* The runtime's state and what its slow functions saw. */
 extern jgil_state fake_state;
-extern long fake_saves, fake_restores, fake_ensures, fake_releases, fake_requires, fake_checkpoints,
+extern long fake_saves, fake_restores, fake_ensures, fake_ensure_ends, fake_requires, fake_checkpoints,
     fake_cancel_begins, fake_cancel_ends;
 extern const char *fake_last_site;
 extern void (*fake_last_ubf)(void *);

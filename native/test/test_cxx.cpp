@@ -85,7 +85,7 @@ void gil_acquire_nests()
         }
         CHECK(fake_state.owner == 7); // the inner one gave back nothing
     }
-    CHECK(fake_state.owner == 0 && fake_ensures == 2 && fake_releases == 2);
+    CHECK(fake_state.owner == 0 && fake_ensures == 2 && fake_ensure_ends == 2);
 }
 
 void gil_acquire_inside_allow_threads_takes_the_lock_back()
