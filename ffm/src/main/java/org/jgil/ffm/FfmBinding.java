@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.jgil.kernels.Kernel;
 import org.jgil.kernels.Mode;
+import org.jgil.kernels.Synthetic;
 import org.jgil.kernels.Workload;
 
 /**
@@ -98,8 +99,11 @@ public final class FfmBinding {
         long micros = p.workMicros() == 0 ? 100 : p.workMicros();
         return switch (name) {
             case "spin" -> {
-                FfmKernels.spinIterations(micros); // calibrates now, not in the first timed call
-                yield of(mode -> (FfmKernels.spin(micros, p.seed(), mode) >>> 11) * 0x1.0p-53);
+                // The JNI kernel's calibration (its first call times the loop): the two bindings
+                // then do exactly the same work per call, where two calibrations could differ by
+                // their noise (on a busy machine, by much).
+                long iterations = Synthetic.spinIterations(micros);
+                yield of(mode -> (FfmKernels.spin(iterations, micros, p.seed(), mode) >>> 11) * 0x1.0p-53);
             }
             case "sleep" -> of(mode -> {
                 FfmKernels.sleep(micros, mode);
