@@ -26,6 +26,13 @@ void jgil_cancel_end(void);
  * is disarmed, so that the next poll registers it for this one. */
 void jgil_cancel_bind(int64_t identity);
 
+/* The runtime's own steps, for the FFM release and re-take (jgil_ffm.c),
+ * which run in critical downcalls and so never call up into Java: the slot
+ * learns a platform thread's id; a re-take of a reservation that WAITERS or
+ * a revoker touched (1 if the caller holds the lock again). */
+void jgil_learn_tid(int64_t tid);
+int jgil_retake_reserved(int64_t saved);
+
 /* Per-call-site statistics (jgil_stats.c), on the slow path under JGIL_SLOW_STATS. */
 void jgil_stats_begin(void);
 void jgil_stats_work_done(void);

@@ -798,3 +798,15 @@ JNIEXPORT jstring JNICALL Java_org_jgil_GilRuntime_siteName(JNIEnv *env, jclass 
     const char *name = (const char *)(intptr_t)site;
     return name == NULL ? NULL : (*env)->NewStringUTF(env, name);
 }
+
+/* For jgil_ffm.c, whose release learns the caller's id from Java and whose
+ * re-take cannot call up into Java. */
+void jgil_learn_tid(jgil_tstate tid)
+{
+    remember_tid(tid);
+}
+
+int jgil_retake_reserved(jgil_tstate saved)
+{
+    return retake_reserved(saved);
+}

@@ -49,7 +49,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--binding", paramLabel = "B", defaultValue = "jni",
             description = "How the native modes call the kernels: jni, or ffm (FFM downcalls of the same "
-                    + "library; JDK 22+). Default: ${DEFAULT-VALUE}.")
+                    + "library; JDK 22+), or jni,ffm: both in one run, their trials interleaved, and the "
+                    + "difference of their speed-ups. Default: ${DEFAULT-VALUE}.")
     String binding;
 
     @Option(names = "--work-us", paramLabel = "N", defaultValue = "0",
@@ -104,7 +105,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         global.apply();
-        Case c = testCase();
+        List<Case> cases = testCases();
+        Case c = cases.get(0);
         List<Mode> modeList = Grid.parseModes(modes != null ? modes
                 : method != null ? "held,released" : "held,released,auto,java");
         if (method != null && modeList.stream().anyMatch(m -> m == Mode.AUTO || m == Mode.JAVA)) {
@@ -120,8 +122,11 @@ final class BenchCommand implements Callable<Integer> {
         Tracer tracer = trace == null ? null : new Tracer(Tracer.DEFAULT_CALLS_PER_THREAD);
         Grid.Plan plan = Grid.Plan.of(trials, durationSeconds, warmupSeconds, tracer);
         PrintWriter out = spec.commandLine().getOut();
-        Results results = Grid.run(List.of(c), modeList, threadList, plan, out);
+        Results results = Grid.run(cases, modeList, threadList, plan, out);
         results.printTable(out);
+        if (cases.size() == 2) {
+            printBindingDifference(results, cases.get(0), cases.get(1), out);
+        }
         if (breakdown) {
             results.printBreakdown(out);
         }
@@ -156,14 +161,58 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Case testCase() {
+    /** One case per binding; two (labelled with theirs) for {@code --binding jni,ffm}. */
+    private List<Case> testCases() {
+        List<String> bindings = java.util.Arrays.stream(binding.split(",")).map(String::trim)
+                .map(b -> b.toLowerCase(Locale.ROOT)).distinct().toList();
         if (method == null) {
             if (methodArgs != null || classpath != null) {
                 throw new IllegalArgumentException("--args and --classpath go with --method");
             }
-            return Case.of(Bindings.kernel(Kernels.byName(kernel), binding), size, workMicros, seed);
+            if (bindings.size() == 1) {
+                return List.of(Case.of(Bindings.kernel(Kernels.byName(kernel), bindings.get(0)), size, workMicros,
+                        seed));
+            }
+            if (bindings.size() > 2) {
+                throw new IllegalArgumentException("--binding takes jni, ffm or jni,ffm; got " + binding);
+            }
+            List<Case> cases = new java.util.ArrayList<>();
+            for (String b : bindings) {
+                Case c = Case.of(Bindings.kernel(Kernels.byName(kernel), b), size, workMicros, seed);
+                cases.add(new Case(c.kernel(), c.params(), c.label() + " " + b, c.cpuBound()));
+            }
+            return cases;
         }
-        return MethodKernel.of(method, methodArgs, classpath).asCase();
+        if (!bindings.equals(List.of("jni"))) {
+            throw new IllegalArgumentException("--method measures a Java method, which has no --binding");
+        }
+        return List.of(MethodKernel.of(method, methodArgs, classpath).asCase());
+    }
+
+    /**
+     * The two bindings' speed-ups side by side and their difference, point by point: measured in one
+     * run, with the same trials, windows and warm-ups, each trial going round both bindings' points.
+     */
+    static void printBindingDifference(Results results, Case first, Case second, PrintWriter out) {
+        String a = first.label().substring(first.label().lastIndexOf(' ') + 1);
+        String b = second.label().substring(second.label().lastIndexOf(' ') + 1);
+        TextTable t = new TextTable("mode", "threads", "speed-up " + a, "speed-up " + b, b + " - " + a);
+        for (Point p : results.points()) {
+            if (p.testCase() != first || p.threads() == 1) {
+                continue;
+            }
+            for (Point q : results.points()) {
+                if (q.testCase() == second && q.mode() == p.mode() && q.threads() == p.threads()) {
+                    Stats.Estimate sa = results.speedup(p);
+                    Stats.Estimate sb = results.speedup(q);
+                    t.row(lower(p.mode()), p.threads(), sa.format(2, "x"), sb.format(2, "x"),
+                            String.format(Locale.ROOT, "%+.3f", sb.median() - sa.median()));
+                }
+            }
+        }
+        out.println("Speed-up by binding, measured in this run with the same trials and warm-ups (medians; the "
+                + "difference is of the medians):");
+        t.print(out);
     }
 
     /** The GIL load of each traced point: where the threads' time went. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jgil.bench.CallCostBenchmark;
+import org.jgil.bench.FfmDowncallBenchmark;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "overhead", mixinStandardHelpOptions = true,
         description = {"Per-call costs of the lock (JMH) and the handoff time between threads.",
             "A bare native call, the same call with the lock released and re-taken, a Java",
-            "acquire+release, and the time to hand the lock to a parked thread (median, p99)."})
+            "acquire+release, and the time to hand the lock to a parked thread (median, p99).",
+            "On JDK 22+ also an FFM downcall: bare, released and re-taken, held."})
 final class OverheadCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
@@ -46,10 +48,11 @@ final class OverheadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         global.apply();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Measuring per-call costs with JMH (" + (quick ? "one fork; about 10" : "three forks; about 110")
-                + " s)...");
+        String noFfm = FfmDowncallBenchmark.unavailable();
+        out.println("Measuring per-call costs with JMH (" + (quick ? "one fork; about " + (noFfm == null ? 15 : 10)
+                : "three forks; about " + (noFfm == null ? 160 : 110)) + " s)...");
         out.flush();
-        Map<String, Double> ns = runJmh();
+        Map<String, Double> ns = runJmh(noFfm == null);
         long[] handoff = Handoff.measure(handoffs);
 
         Map<String, Object> result = new LinkedHashMap<>();
@@ -62,18 +65,36 @@ final class OverheadCommand implements Callable<Integer> {
         result.put("handoff_us_p50", round(Handoff.percentileMicros(handoff, 50)));
         result.put("handoff_us_p99", round(Handoff.percentileMicros(handoff, 99)));
         result.put("handoffs", handoffs);
+        if (noFfm == null) {
+            result.put("ffm_call_ns", round(ns.get("bareDowncall")));
+            result.put("ffm_released_ns", round(ns.get("releasedDowncall")));
+            result.put("ffm_gil_overhead_ns", round(ns.get("releasedDowncall") - ns.get("bareDowncall")));
+            result.put("ffm_held_ns", round(ns.get("heldDowncall")));
+            result.put("ffm_held_overhead_ns", round(ns.get("heldDowncall") - ns.get("bareDowncall")));
+        }
         result.put("machine", MachineInfo.describe());
 
-        new TextTable("what", "cost", "target")
+        TextTable table = new TextTable("what", "cost", "target")
                 .row("bare native call (JNI)", ns(result, "jni_call_ns"), "")
                 .row("same call in JGIL_BEGIN/END_ALLOW_THREADS", ns(result, "release_reacquire_ns"), "")
-                .row("  lock overhead (difference)", ns(result, "gil_overhead_ns"), "<= 5 ns")
+                .row("  lock overhead (difference)", ns(result, "gil_overhead_ns"), "<= 5 ns");
+        if (noFfm == null) {
+            table.row("bare FFM downcall", ns(result, "ffm_call_ns"), "")
+                    .row("same downcall, GilLinker.released", ns(result, "ffm_released_ns"), "")
+                    .row("  lock overhead (difference)", ns(result, "ffm_gil_overhead_ns"), "<= 10 ns")
+                    .row("same downcall, GilLinker.held", ns(result, "ffm_held_ns"), "")
+                    .row("  lock overhead (difference)", ns(result, "ffm_held_overhead_ns"), "~0 ns");
+        }
+        table
                 .row("Java Gil.acquire()+release()", ns(result, "java_acquire_release_ns"), "<= 10 ns")
                 .row("Gil.checkpoint(), nobody waiting", ns(result, "checkpoint_ns"), "")
                 .row("ReentrantLock lock+unlock (reference)", ns(result, "reentrant_lock_ns"), "")
                 .row("handoff to a parked thread, median", result.get("handoff_us_p50") + " us", "")
                 .row("handoff to a parked thread, p99", result.get("handoff_us_p99") + " us", "")
                 .print(out);
+        if (noFfm != null) {
+            out.println("No FFM rows: " + noFfm + ".");
+        }
         if (json != null) {
             Json.write(json, result);
             out.println("Wrote " + json);
@@ -89,7 +110,7 @@ final class OverheadCommand implements Callable<Integer> {
         return Math.round(v * 100) / 100.0;
     }
 
-    private Map<String, Double> runJmh() throws Exception {
+    private Map<String, Double> runJmh(boolean ffm) throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(CallCostBenchmark.class.getName() + "\\.")
                 // Three forks: the difference of two ~10 ns figures moves by a nanosecond or two
@@ -99,6 +120,9 @@ final class OverheadCommand implements Callable<Integer> {
                 .measurementIterations(3)
                 .jvmArgsAppend("-Djgil.policy=" + global.policy, "-Djgil.switchInterval=" + global.switchInterval)
                 .verbosity(VerboseMode.SILENT);
+        if (ffm) {
+            options.include(FfmDowncallBenchmark.class.getName() + "\\.");
+        }
         if (quick) {
             options.warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
                     .measurementIterations(2).measurementTime(TimeValue.milliseconds(200));

@@ -1,15 +1,21 @@
 package org.jgil.ffm;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.jgil.kernels.Kernel;
 import org.jgil.kernels.Mode;
+import org.jgil.kernels.Synthetic;
 import org.jgil.kernels.Workload;
 
 /**
@@ -21,6 +27,23 @@ import org.jgil.kernels.Workload;
  */
 public final class FfmBinding {
     private FfmBinding() {}
+
+    /**
+     * An empty downcall ({@code jgil_k_sum} of no elements, which returns at once): {@code "bare"},
+     * {@code "released"} ({@link GilLinker#released}) or {@code "held"} ({@link GilLinker#held}),
+     * typed {@code ()double} so that code built for Java 17 can call it: the FFM rows of
+     * {@code jgil overhead}.
+     */
+    public static MethodHandle emptyCall(String how) {
+        MethodHandle bare = FfmKernels.downcall("jgil_k_sum", FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS, JAVA_LONG));
+        MethodHandle call = switch (Objects.requireNonNull(how, "how")) {
+            case "bare" -> bare;
+            case "released" -> GilLinker.released(bare);
+            case "held" -> GilLinker.held(bare);
+            default -> throw new IllegalArgumentException("an empty call is bare, released or held, not " + how);
+        };
+        return MethodHandles.insertArguments(call, 0, MemorySegment.NULL, 0L);
+    }
 
     /** {@code jni} as an FFM kernel: the same name and parameters. */
     public static Kernel of(Kernel jni) {
@@ -76,8 +99,11 @@ public final class FfmBinding {
         long micros = p.workMicros() == 0 ? 100 : p.workMicros();
         return switch (name) {
             case "spin" -> {
-                FfmKernels.spinIterations(micros); // calibrates now, not in the first timed call
-                yield of(mode -> (FfmKernels.spin(micros, p.seed(), mode) >>> 11) * 0x1.0p-53);
+                // The JNI kernel's calibration (its first call times the loop): the two bindings
+                // then do exactly the same work per call, where two calibrations could differ by
+                // their noise (on a busy machine, by much).
+                long iterations = Synthetic.spinIterations(micros);
+                yield of(mode -> (FfmKernels.spin(iterations, micros, p.seed(), mode) >>> 11) * 0x1.0p-53);
             }
             case "sleep" -> of(mode -> {
                 FfmKernels.sleep(micros, mode);

@@ -224,7 +224,12 @@ public final class FfmKernels {
 
     /** About {@code micros} microseconds of CPU work; the same result as {@code Synthetic.spin}. */
     public static long spin(long micros, long seed, Mode mode) {
-        long iterations = spinIterations(micros);
+        return spin(spinIterations(micros), micros, seed, mode);
+    }
+
+    /** {@code iterations} rounds of {@link #spin}'s recurrence, expected to take {@code micros} (for AUTO). */
+    static long spin(long iterations, long micros, long seed, Mode mode) {
+        nonNegative(iterations, "iterations");
         boolean release = releases(mode, micros * 1000.0);
         Scratch s = Scratch.get(release);
         try {

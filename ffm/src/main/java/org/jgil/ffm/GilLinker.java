@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
 import org.jgil.Ensured;
+import org.jgil.ForeignCalls;
 import org.jgil.Gil;
 import org.jgil.Released;
 
@@ -24,10 +25,13 @@ import org.jgil.Released;
  * thread keeps it for the whole call, and every other thread waits. The wrappers here decide:
  * <ul>
  *   <li>{@link #released(MethodHandle)}: the lock is given up around the call and taken back
- *       after it, exactly as {@link Gil#allowThreads()} does (the same lock word, scheduler,
- *       statistics and JFR events). For calls that take microseconds or more, or block. The
- *       foreign function must not touch Java objects or call back into Java without an upcall
- *       stub from {@link #upcallStub}.
+ *       after it, as {@link Gil#allowThreads()} does (the same lock word, scheduler, statistics
+ *       and JFR events). Uncontended, libjgil does both steps, as {@code JGIL_BEGIN_ALLOW_THREADS}
+ *       and {@code END} do for JNI code, through two critical downcalls of a few nanoseconds; every
+ *       other case (waiters, checked mode, statistics, a JFR recording of released sections, a
+ *       virtual thread) goes through {@link Gil#allowThreads()}. For calls that take microseconds
+ *       or more, or block. The foreign function must not touch Java objects or call back into Java
+ *       without an upcall stub from {@link #upcallStub}.
  *   <li>{@link #held(MethodHandle)}: the call runs holding the lock, taken first if the calling
  *       thread does not hold it. For calls of nanoseconds, where giving the lock up costs more
  *       than the call; {@link #heldCritical} adds {@link Linker.Option#critical(boolean)} so that
@@ -49,8 +53,8 @@ import org.jgil.Released;
 public final class GilLinker {
     private static final Linker LINKER = Linker.nativeLinker();
 
-    private static final MethodHandle ALLOW_THREADS;
-    private static final MethodHandle RELEASED_CLOSE;
+    private static final MethodHandle ENTER_RELEASED;
+    private static final MethodHandle EXIT_RELEASED;
     private static final MethodHandle ENSURE;
     private static final MethodHandle ENSURED_CLOSE;
     private static final MethodHandle IS_HELD;
@@ -66,8 +70,9 @@ public final class GilLinker {
     static {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         try {
-            ALLOW_THREADS = lookup.findStatic(Gil.class, "allowThreads", MethodType.methodType(Released.class));
-            RELEASED_CLOSE = lookup.findVirtual(Released.class, "close", MethodType.methodType(void.class));
+            ENTER_RELEASED = lookup.findStatic(GilLinker.class, "enterReleased", MethodType.methodType(Released.class));
+            EXIT_RELEASED = lookup.findStatic(GilLinker.class, "exitReleased",
+                    MethodType.methodType(void.class, Released.class));
             ENSURE = lookup.findStatic(Gil.class, "ensure", MethodType.methodType(Ensured.class));
             ENSURED_CLOSE = lookup.findVirtual(Ensured.class, "close", MethodType.methodType(void.class));
             IS_HELD = lookup.findStatic(Gil.class, "isHeldByCurrentThread", MethodType.methodType(boolean.class));
@@ -127,7 +132,7 @@ public final class GilLinker {
      */
     public static MethodHandle released(MethodHandle downcall) {
         refuseCritical(downcall, "released");
-        return around(downcall, ALLOW_THREADS, RELEASED_CLOSE);
+        return around(downcall, ENTER_RELEASED, EXIT_RELEASED);
     }
 
     /** The downcall run holding the lock: as is if the caller holds it, else inside {@link Gil#ensure()}. */
@@ -245,6 +250,61 @@ public final class GilLinker {
             throw new IllegalArgumentException("a critical downcall cannot be " + how + ": it holds the garbage "
                     + "collector off, so releasing the lock around it would stall the other threads, not run them;"
                     + " link it without Linker.Option.critical, or keep it held");
+        }
+    }
+
+    /**
+     * Gives the lock up for a released call: in libjgil, as {@code JGIL_BEGIN_ALLOW_THREADS} does,
+     * when nobody waits and no slow path is wanted (then null: nothing to close but the lock), else
+     * through {@link Gil#allowThreads()}, which has the slow paths, checks and JFR events.
+     */
+    private static Released enterReleased() {
+        long tid = ForeignCalls.fastIdentity();
+        if (tid != 0) {
+            long saved;
+            try {
+                saved = (long) Native.RELEASE.invokeExact(tid);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (saved != 0) {
+                if (saved != tid) {
+                    raced(tid);
+                }
+                return null;
+            }
+        }
+        return Gil.allowThreads();
+    }
+
+    /** A waiter came as libjgil released: let the scheduler hand the lock over, as a JNI release would. */
+    private static void raced(long tid) {
+        try {
+            Native.RELEASE_RACED.invokeExact(tid);
+        } catch (Throwable t) {
+            retake(tid); // the caller gets the exception holding the lock, as it called
+            throw rethrow(t);
+        }
+    }
+
+    /** Takes the lock back after a released call. */
+    private static void exitReleased(Released section) {
+        if (section != null) {
+            section.close();
+        } else {
+            retake(ForeignCalls.identity());
+        }
+    }
+
+    private static void retake(long tid) {
+        int retaken;
+        try {
+            retaken = (int) Native.RETAKE.invokeExact(tid);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (retaken == 0) {
+            ForeignCalls.retake(tid); // taken or queued for meanwhile: wait in Java
         }
     }
 

@@ -25,6 +25,19 @@ final class Native {
     static final MethodHandle CANCEL_END = Linker.nativeLinker().downcallHandle(
             find("jgil_ffm_cancel_end"), FunctionDescriptor.ofVoid());
 
+    /**
+     * {@code int64_t jgil_ffm_release(int64_t tid)}: the fast release of a released call, or 0.
+     * Critical: a few nanoseconds, never calls back.
+     */
+    static final MethodHandle RELEASE = Linker.nativeLinker().downcallHandle(find("jgil_ffm_release"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.critical(false));
+    /** {@code int jgil_ffm_retake(int64_t tid)}: 1 if the lock is taken back, 0 to wait in Java. Critical. */
+    static final MethodHandle RETAKE = Linker.nativeLinker().downcallHandle(find("jgil_ffm_retake"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), Linker.Option.critical(false));
+    /** {@code void jgil_ffm_release_raced(int64_t tid)}: may call up into the scheduler, so not critical. */
+    static final MethodHandle RELEASE_RACED = Linker.nativeLinker().downcallHandle(find("jgil_ffm_release_raced"),
+            FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG));
+
     private Native() {}
 
     static MemorySegment find(String name) {

@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.TimeUnit;
 import org.jgil.Gil;
+import org.jgil.Released;
 import org.jgil.ffm.FfmKernels;
 import org.jgil.ffm.GilLinker;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,8 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the lock adds to an FFM downcall, uncontended: the same empty call ({@code jgil_k_sum} of
- * no elements, which returns at once) bare, held, critical-held, and released and re-taken. The
- * difference {@code releasedDowncall - bareDowncall} is the lock's cost (target: at most 10 ns);
+ * no elements, which returns at once) bare, held, critical-held, and released and re-taken (by
+ * libjgil, and through Java's pair for comparison). The difference {@code releasedDowncall - bareDowncall} is the lock's cost (target: at most 10 ns);
  * {@code heldDowncall - bareDowncall} should be nothing measurable. The JNI counterparts are in
  * the command line's CallCostBenchmark ({@code ./jgil overhead}).
  *
@@ -77,6 +78,18 @@ public class FfmCallCostBenchmark {
     @Benchmark
     public double releasedDowncall(HoldingGil gil) throws Throwable {
         return (double) RELEASED.invokeExact(MemorySegment.NULL, 0L);
+    }
+
+    /**
+     * The same call released through Java's pair, {@code Gil.allowThreads()} and its close(): what
+     * {@code released} does where libjgil's release does not apply (waiters, checked mode,
+     * statistics, a JFR recording, a virtual thread), and did always before it.
+     */
+    @Benchmark
+    public double releasedThroughJava(HoldingGil gil) throws Throwable {
+        try (Released nogil = Gil.allowThreads()) {
+            return (double) BARE.invokeExact(MemorySegment.NULL, 0L);
+        }
     }
 
     /** The Java pair alone, for reference: Gil.allowThreads() and its close(). */
