@@ -304,7 +304,7 @@ final class QueueScheduler extends Scheduler {
                 interrupted = true;
             }
             if (!me.granted && !me.designated) {
-                onLongWait(seen);
+                onLongWait(me, seen);
             }
         }
         lock();
@@ -342,7 +342,7 @@ final class QueueScheduler extends Scheduler {
     }
 
     /** A waiter woke without being granted: ask for a switch if none happened, free a dead owner. */
-    private void onLongWait(long seen) {
+    private void onLongWait(Waiter me, long seen) {
         lock();
         try {
             if (switchNumber != seen) {
@@ -355,7 +355,9 @@ final class QueueScheduler extends Scheduler {
                 grantNextLocked(0); // a policy switch or a fast-path release raced our enqueue
             } else {
                 requestDrop();
-                noteLongHold(owner, System.nanoTime() - lastSwitchNanos);
+                // The owner has held the lock at least since the last handover, or since this waiter
+                // queued if that was later: handovers on the fast path (nobody waiting) do not pass here.
+                noteLongHold(owner, System.nanoTime() - Math.max(lastSwitchNanos, me.since));
             }
         } finally {
             unlock();
