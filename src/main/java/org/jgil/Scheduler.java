@@ -113,11 +113,16 @@ abstract class Scheduler {
         switchIntervalNanos = Settings.checkSwitchInterval(interval).toNanos();
     }
 
+    Scheduler() {
+        counters.startFrom(LockWord.waiterBarriers(), LockWord.waiterBarrierNanos(), GilRuntime.revocations());
+    }
+
     final GilStats stats() {
         SchedulerCounters.Partial partial;
         lock();
         try {
-            partial = counters.snapshot(name());
+            partial = counters.snapshot(name(), LockWord.waiterBarriers(), LockWord.waiterBarrierNanos(),
+                    GilRuntime.revocations());
         } finally {
             unlock();
         }
@@ -128,6 +133,7 @@ abstract class Scheduler {
         lock();
         try {
             counters.clear();
+            counters.startFrom(LockWord.waiterBarriers(), LockWord.waiterBarrierNanos(), GilRuntime.revocations());
         } finally {
             unlock();
         }
@@ -158,6 +164,7 @@ abstract class Scheduler {
         if (mutex.tryLock()) {
             return;
         }
+        long start = System.nanoTime();
         boolean pinned = ThreadIdentity.pinned();
         boolean interrupted = false;
         for (int spins = 0; ; spins++) {
@@ -180,6 +187,7 @@ abstract class Scheduler {
                 }
             }
         }
+        counters.mutexWaited(System.nanoTime() - start);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
