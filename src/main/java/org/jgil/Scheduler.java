@@ -37,6 +37,8 @@ abstract class Scheduler {
     /** Warnings decided under {@link #mutex}, logged once it is released: see {@link #unlock()}. */
     private final Queue<Runnable> warnings = new ConcurrentLinkedQueue<>();
     final SchedulerCounters counters = new SchedulerCounters(); // guarded by mutex
+    /** The spin before parking, for the policies that spin ({@code -Djgil.spin}). */
+    final Spin spin = Spin.fromSettings();
     private volatile long switchIntervalNanos = DEFAULT_SWITCH_INTERVAL.toNanos();
 
     /** The policy named by {@code -Djgil.policy} (default {@code cpython}), with its settings. */
