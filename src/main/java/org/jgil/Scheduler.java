@@ -31,6 +31,8 @@ abstract class Scheduler {
     /** A waiter that saw one owner keep the lock this long logs a warning ({@code -Djgil.warnHoldMs}). */
     private static final long WARN_HOLD_NANOS = Settings.current().warnHoldNanos;
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
+    /** How long {@link #lock()} polls a taken mutex before it queues for it. */
+    private static final long MUTEX_SPIN_NANOS = 5_000;
     private static final AtomicLong LAST_WARNING = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     final ReentrantLock mutex = new ReentrantLock();
@@ -167,6 +169,17 @@ abstract class Scheduler {
             return;
         }
         long start = System.nanoTime();
+        // The mutex is held for a microsecond or less: poll it that long before queueing, where a
+        // wait means a park and an unpark. A waiter handed the lock takes the mutex at once to count
+        // its wait, while the thread that handed it over still holds it: parking there put a futex
+        // wake-up on every handover.
+        while (System.nanoTime() - start < MUTEX_SPIN_NANOS) {
+            Thread.onSpinWait();
+            if (!mutex.isLocked() && mutex.tryLock()) {
+                counters.mutexWaited(System.nanoTime() - start);
+                return;
+            }
+        }
         boolean pinned = ThreadIdentity.pinned();
         boolean interrupted = false;
         for (int spins = 0; ; spins++) {
