@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The lock state that Java and native code share: the {@code jgil_state} struct of {@code jgil/jgil_detail.h},
@@ -58,6 +59,8 @@ final class LockWord {
 
     private static final long STICKY_WAITING_NANOS = 1_000_000;
     private static volatile long lastWaiterNanos; // written under the scheduler's mutex
+    private static final AtomicLong WAITER_BARRIERS = new AtomicLong(); // beside a membarrier, an add is free
+    private static final AtomicLong WAITER_BARRIER_NANOS = new AtomicLong();
 
     private static final ByteBuffer STATE = GilRuntime.stateBuffer().order(ByteOrder.nativeOrder());
 
@@ -163,9 +166,22 @@ final class LockWord {
         lastWaiterNanos = System.nanoTime();
         if ((int) INTS.getVolatile(STATE, WAITING) == 0) {
             INTS.setVolatile(STATE, WAITING, 1);
+            long start = System.nanoTime();
             GilRuntime.heavyBarrier();
+            WAITER_BARRIER_NANOS.addAndGet(System.nanoTime() - start);
+            WAITER_BARRIERS.incrementAndGet();
         }
         return (long) LONGS.getAndBitwiseOr(STATE, OWNER, WAITERS);
+    }
+
+    /** How many times a waiter raised {@code waiting} with a process-wide barrier, since the start. */
+    static long waiterBarriers() {
+        return WAITER_BARRIERS.get();
+    }
+
+    /** The time those barriers took, as their callers saw it. */
+    static long waiterBarrierNanos() {
+        return WAITER_BARRIER_NANOS.get();
     }
 
     /**

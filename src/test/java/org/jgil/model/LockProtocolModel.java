@@ -99,10 +99,13 @@ public final class LockProtocolModel {
      * @param weakening a defence removed (see {@link Weakening})
      * @param othersNative W and T also run one released native block once they hold the lock, before their Java
      *     release: then a reservation can be any thread's, and O can be the revoker
+     * @param spin a waiter about to park may instead spin ({@code CPythonScheduler.spinUnlocked}): leave the mutex
+     *     still counted as a waiter, poll the word, take the mutex back and look again. The real waiter spins at
+     *     most once per acquire; the model lets it spin before any park, which only adds interleavings
      */
     public record Config(Mode mode, boolean fixedNativeRepair, boolean fixedJavaRepair, int nativeRounds,
                          boolean timeouts, boolean initiallyWaiting, boolean lostBitCheck, Weakening weakening,
-                         boolean othersNative) {
+                         boolean othersNative, boolean spin) {
         public Config {
             if (nativeRounds < 1 || nativeRounds > 2) {
                 throw new IllegalArgumentException("nativeRounds must be 1 or 2, got " + nativeRounds);
@@ -111,47 +114,52 @@ public final class LockProtocolModel {
 
         /** The protocol as repaired: one native round, no timeouts, {@code waiting} down, every check on. */
         public static Config fixed(Mode mode) {
-            return new Config(mode, true, true, 1, false, false, true, Weakening.NONE, false);
+            return new Config(mode, true, true, 1, false, false, true, Weakening.NONE, false, false);
         }
 
         public Config nativeRepair(boolean fixed) {
             return new Config(mode, fixed, fixedJavaRepair, nativeRounds, timeouts, initiallyWaiting, lostBitCheck,
-                    weakening, othersNative);
+                    weakening, othersNative, spin);
         }
 
         public Config javaRepair(boolean fixed) {
             return new Config(mode, fixedNativeRepair, fixed, nativeRounds, timeouts, initiallyWaiting, lostBitCheck,
-                    weakening, othersNative);
+                    weakening, othersNative, spin);
         }
 
         public Config nativeRounds(int rounds) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, rounds, timeouts, initiallyWaiting,
-                    lostBitCheck, weakening, othersNative);
+                    lostBitCheck, weakening, othersNative, spin);
         }
 
         public Config timeouts(boolean on) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, on, initiallyWaiting,
-                    lostBitCheck, weakening, othersNative);
+                    lostBitCheck, weakening, othersNative, spin);
         }
 
         public Config initiallyWaiting(boolean on) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, timeouts, on, lostBitCheck,
-                    weakening, othersNative);
+                    weakening, othersNative, spin);
         }
 
         public Config lostBitCheck(boolean on) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, timeouts, initiallyWaiting, on,
-                    weakening, othersNative);
+                    weakening, othersNative, spin);
         }
 
         public Config othersNative(boolean on) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, timeouts, initiallyWaiting,
-                    lostBitCheck, weakening, on);
+                    lostBitCheck, weakening, on, spin);
         }
 
         public Config weakening(Weakening w) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, timeouts, initiallyWaiting,
-                    lostBitCheck, w, othersNative);
+                    lostBitCheck, w, othersNative, spin);
+        }
+
+        public Config spin(boolean on) {
+            return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, timeouts, initiallyWaiting,
+                    lostBitCheck, weakening, othersNative, on);
         }
 
         @Override
@@ -159,7 +167,7 @@ public final class LockProtocolModel {
             return "mode " + mode + ", release_raced " + (fixedNativeRepair ? "fixed" : "buggy")
                     + ", LockWord.release " + (fixedJavaRepair ? "fixed" : "buggy") + ", " + nativeRounds
                     + " native round" + (nativeRounds > 1 ? "s" : "") + (timeouts ? ", timeouts" : "")
-                    + (othersNative ? ", W and T run a native block too" : "")
+                    + (othersNative ? ", W and T run a native block too" : "") + (spin ? ", waiters may spin" : "")
                     + (initiallyWaiting ? ", waiting up at start" : "") + (lostBitCheck ? "" : ", no lost-bit check")
                     + (weakening == Weakening.NONE ? "" : ", WEAKENED: " + weakening.what);
         }
@@ -326,6 +334,9 @@ public final class LockProtocolModel {
         A_CAS("CPythonScheduler.acquireLocked: compareAndSet(word, tid|WAITERS)", Pc.REGISTERED),
         A_AWAIT("CPythonScheduler.acquireLocked: lockFreed.awaitNanos (releases the mutex)", Pc.REGISTERED),
         PARKED("parked in lockFreed.awaitNanos", Pc.REGISTERED | Pc.STABLE),
+        A_SPIN_UNLOCK("CPythonScheduler.spinUnlocked: unlock() (still counted in waiters)", Pc.REGISTERED),
+        A_SPIN("CPythonScheduler.spinUnlocked: LockWord.ownerNow() != 0 (polling)?", Pc.REGISTERED),
+        A_SPIN_LOCK("CPythonScheduler.spinUnlocked: lock()", Pc.REGISTERED),
         SIGNALLED("woken in lockFreed.awaitNanos: re-acquiring the mutex", Pc.REGISTERED),
         A_CLEAR("CPythonScheduler.acquireLocked: waiters == 0: compareAndSet(tid|WAITERS, tid)", Pc.OWNS),
         A_QUIET("CPythonScheduler.acquireLocked: noWaiters() -> LockWord.clearWaitingIfQuiet()", Pc.OWNS),
@@ -1161,6 +1172,9 @@ public final class LockProtocolModel {
                     n.go(t, Pc.R_CAS, word);
                 } else {
                     n.go(t, (word & TID) == 0 ? Pc.A_CAS : Pc.A_AWAIT, word);
+                    if ((word & TID) != 0 && config.spin()) {
+                        out.add(s.copy().go(t, Pc.A_SPIN_UNLOCK), () -> at + word(word) + ": spin first");
+                    }
                 }
                 out.add(n, () -> at + word(word) + ((word & (RESERVED | REVOKING)) != 0 ? ": settle()" : ""));
             }
@@ -1272,8 +1286,37 @@ public final class LockProtocolModel {
                 n.mem[OWNER] = after;
                 out.add(n.go(t, Pc.A_GET), () -> at + "owner " + word(after));
             }
-            case A_DECIDE -> out.add(s.copy().go(t, (s.w[t] & TID) == 0 ? Pc.A_CAS : Pc.A_AWAIT, s.w[t]),
-                    () -> at + "owner " + word(s.w[t]));
+            case A_DECIDE -> {
+                out.add(s.copy().go(t, (s.w[t] & TID) == 0 ? Pc.A_CAS : Pc.A_AWAIT, s.w[t]),
+                        () -> at + "owner " + word(s.w[t]));
+                if ((s.w[t] & TID) != 0 && config.spin()) {
+                    out.add(s.copy().go(t, Pc.A_SPIN_UNLOCK), () -> at + "owner " + word(s.w[t]) + ": spin first");
+                }
+            }
+            case A_SPIN_UNLOCK -> {
+                if (!locked(s, t)) {
+                    return;
+                }
+                n = s.copy();
+                n.mutex = 0;
+                out.add(n.go(t, Pc.A_SPIN), () -> at + "unlocked");
+            }
+            case A_SPIN -> {
+                // The budget may run out at any poll; a free word ends the spin at once. Either way the waiter
+                // takes the mutex back and looks again.
+                int word = s.load(t, OWNER);
+                boolean free = (word & (RESERVED | REVOKING)) != 0 || (word & TID) == 0;
+                out.add(s.copy().go(t, Pc.A_SPIN_LOCK), () -> at + word(word) + (free ? ": looks free"
+                        : ": held; the budget runs out"));
+            }
+            case A_SPIN_LOCK -> {
+                if (s.mutex != 0 || !locked(s, t)) {
+                    return;
+                }
+                n = s.copy();
+                n.mutex = tid;
+                out.add(n.go(t, Pc.A_GET), () -> at + "locked");
+            }
             case A_CAS -> {
                 if (!locked(s, t)) {
                     return;

@@ -146,8 +146,9 @@ class CommandLineTest extends CommandLineHarness {
     @Test
     void labConvoyJsonShape() throws Exception {
         Path json = dir.resolve("convoy.json");
+        Path trace = dir.resolve("convoy-trace.json");
         assertEquals(0, run("lab", "convoy", "--policy", "io-priority", "--duration-s", "0.1", "--trials", "2",
-                "--json", json.toString()), err.toString());
+                "--json", json.toString(), "--trace", trace.toString()), err.toString());
         JsonNode doc = Json.MAPPER.readTree(json.toFile());
         assertEquals("io-priority", doc.get("policy").asText());
         assertEquals(2, doc.get("trials").asInt());
@@ -156,7 +157,20 @@ class CommandLineTest extends CommandLineHarness {
             assertTrue(p.has("p50") && p.has("p99"), f);
             assertTrue(p.get("p99_min").asDouble() <= p.get("p99").asDouble()
                     && p.get("p99").asDouble() <= p.get("p99_max").asDouble(), p.toString());
+            assertEquals(2, p.get("p99_trials").size(), p.toString());
+            assertTrue(p.get("p99_lo").asDouble() <= p.get("p99").asDouble()
+                    && p.get("p99").asDouble() <= p.get("p99_hi").asDouble(), p.toString());
         }
+        assertTrue(out.toString().contains("p99 per trial"), out.toString());
+        assertTrue(out.toString().contains("Where the re-takes slower than 100 us went"), out.toString());
+        java.util.Set<String> spans = new java.util.TreeSet<>();
+        for (JsonNode e : Json.MAPPER.readTree(trace.toFile()).get("traceEvents")) {
+            if (e.get("ph").asText().equals("X")) {
+                spans.add(e.get("tid").asInt() + "/" + e.get("name").asText());
+            }
+        }
+        assertTrue(spans.containsAll(java.util.List.of("1/I/O (released)", "1/taking the lock back",
+                "2/handed over, waiting")), spans.toString());
         assertTrue(doc.get("io_ops_per_s").asDouble() > 0);
         assertTrue(doc.has("cpu_throughput_ratio"));
         assertTrue(doc.get("socket").has("reacquire_wait_us"));
