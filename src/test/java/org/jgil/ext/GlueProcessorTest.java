@@ -177,6 +177,7 @@ class GlueProcessorTest {
 
     static GlueFixture.Compiled compiled;
     static Class<?> kern;
+    static Path library;
 
     @BeforeAll
     static void build() throws Exception {
@@ -184,9 +185,9 @@ class GlueProcessorTest {
         assertTrue(compiled.ok(), compiled.diagnostics());
         Path gen = compiled.generated().resolve("org/jgil/gentest");
         Path user = Files.writeString(dir.resolve("kern.c"), KERN_C);
-        Path so = GlueFixture.compile(dir.resolve("libkern.so"), false, List.of(gen.resolve("Kern_jgil.c"), user),
+        library = GlueFixture.compile(dir.resolve("libkern.so"), false, List.of(gen.resolve("Kern_jgil.c"), user),
                 "-I" + gen);
-        kern = GlueFixture.load(compiled.classes(), "org.jgil.gentest.Kern", "kern", so);
+        kern = GlueFixture.load(compiled.classes(), "org.jgil.gentest.Kern", "kern", library);
     }
 
     /** Calls a Kern method holding the lock, as managed code does. */
@@ -402,5 +403,22 @@ class GlueProcessorTest {
                 "one C function has one prototype"}) {
             assertTrue(d.contains(expected), expected + " in:\n" + d);
         }
+    }
+
+    @Test
+    void statisticsNameTheJavaMethod() throws Exception {
+        // Statistics are fixed per process: a child JVM with -Djgil.stats=true, and its own copy of the
+        // library (this JVM's class loader has the file).
+        Path copy = Files.copy(library, Files.createTempDirectory(dir, "stats").resolve("libkern.so"));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Djgil.stats=true",
+                "-Djava.library.path=" + System.getProperty("java.library.path"),
+                "-cp", System.getProperty("java.class.path"), GlueStatsMain.class.getName(),
+                compiled.classes().toString(), copy.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("site org.jgil.gentest.Kern.dot ")), out);
     }
 }
