@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,6 +40,8 @@ final class Declaration {
     private static final Pattern PUBLIC_TYPE = Pattern.compile(
             "\\bpublic\\s+(?:(?:final|abstract|sealed|strictfp)\\s+)*(?:class|interface|enum|record)\\s+(\\w+)");
     private static final Pattern ANY_TYPE = Pattern.compile("\\b(?:class|interface|enum|record)\\s+(\\w+)");
+
+    private static final AtomicInteger JAVAC_RUNS = new AtomicInteger();
 
     final String name;
     final String source;
@@ -92,6 +95,11 @@ final class Declaration {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** How many times javac ran in this JVM: tests count cache hits by it. */
+    static int javacRuns() {
+        return JAVAC_RUNS.get();
     }
 
     String simpleName() {
@@ -174,6 +182,7 @@ final class Declaration {
             if (processor != null) {
                 task.setProcessors(List.of(processor));
             }
+            JAVAC_RUNS.incrementAndGet();
             boolean ok = task.call();
             if (!ok) {
                 throw javacFailure(diagnostics, out.toString());

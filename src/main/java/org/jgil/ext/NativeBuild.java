@@ -272,26 +272,35 @@ public final class NativeBuild {
         BundledHeaders.Extracted headers = BundledHeaders.extract(root, VERSION);
         Processor processor = glueProcessor();
 
-        Hashing h = new Hashing().add("jgil NativeBuild 1").add(VERSION).add(headers.hash())
-                .add(cc.toString()).add(Toolchain.identity(cc)).add(Runtime.version().toString())
+        // The Java side (javac, the glue generator) depends on the declaration only: an edit of the C
+        // reuses it, and skips javac.
+        Hashing jh = new Hashing().add("jgil NativeBuild java 1").add(VERSION).add(Runtime.version().toString())
                 .add(processor == null ? "no glue" : processor.getClass().getName() + " " + processorHash())
-                .add(String.join("\u0000", flags));
-        declaration.hashInto(h);
+                .add(cxx ? "c++" : "c");
+        declaration.hashInto(jh);
+        String javaKey = Hashing.hex(jh.digest(), 16);
+        Path java = root.resolve(declaration.simpleName() + "-java-" + javaKey);
+
+        Hashing h = new Hashing().add("jgil NativeBuild 1").add(javaKey).add(headers.hash())
+                .add(cc.toString()).add(Toolchain.identity(cc)).add(String.join("\u0000", flags));
         for (Unit u : units) {
             h.add(u.name()).add(u.kind().name()).add(u.content());
         }
         String key = declaration.simpleName() + "-" + Hashing.hex(h.digest(), 16);
         Path entry = root.resolve(key);
         boolean built = false;
-        if (!Files.isDirectory(entry)) {
-            try {
-                compile(root, entry, units, cxx, cc, headers.directory(), processor);
-            } catch (IOException e) {
-                throw new NativeBuildException("cannot build " + declaration.name + " in " + root + ": " + e, e);
+        try {
+            if (!Files.isDirectory(java)) {
+                compileJava(root, java, processor, cxx);
             }
-            built = true;
+            if (!Files.isDirectory(entry)) {
+                compile(root, entry, units, cxx, cc, headers.directory(), java.resolve("glue"));
+                built = true;
+            }
+        } catch (IOException e) {
+            throw new NativeBuildException("cannot build " + declaration.name + " in " + root + ": " + e, e);
         }
-        Class<?> type = bind(entry);
+        Class<?> type = bind(entry, java.resolve("classes"));
         LOG.debug("jgil: {} {} in {} ms ({})", built ? "built" : "reused", entry,
                 (System.nanoTime() - start) / 1_000_000,
                 type.getClassLoader());
@@ -342,15 +351,27 @@ public final class NativeBuild {
         throw new IllegalArgumentException("not a C or C++ source or header (.c, .cc, .cpp, .cxx, .h, .hpp): " + name);
     }
 
-    private void compile(Path root, Path entry, List<Unit> units, boolean cxx, Path cc, Path headers,
-            Processor processor) throws IOException {
+    /** Compiles the declaration (and runs the glue generator) into the cache entry {@code java}. */
+    private void compileJava(Path root, Path java, Processor processor, boolean cxx) throws IOException {
         Path temp = Files.createTempDirectory(root, ".tmp-");
         try {
             Path classes = Files.createDirectory(temp.resolve("classes"));
             Path glue = Files.createDirectory(temp.resolve("glue"));
-            Path src = Files.createDirectory(temp.resolve("src"));
+            long start = System.nanoTime();
             declaration.compile(classes, glue, processor, cxx);
+            LOG.debug("jgil: compiled {} in {} ms", declaration.name, (System.nanoTime() - start) / 1_000_000);
+            Cache.publish(temp, java);
+        } finally {
+            Cache.deleteTree(temp);
+        }
+    }
 
+    /** Compiles and links the sources with the glue into the cache entry {@code entry}. */
+    private void compile(Path root, Path entry, List<Unit> units, boolean cxx, Path cc, Path headers, Path glue)
+            throws IOException {
+        Path temp = Files.createTempDirectory(root, ".tmp-");
+        try {
+            Path src = Files.createDirectory(temp.resolve("src"));
             Map<String, String> names = new HashMap<>();
             Map<Path, Kind> compiled = new LinkedHashMap<>();
             Set<Path> includes = new LinkedHashSet<>();
@@ -373,7 +394,6 @@ public final class NativeBuild {
             try (Stream<Path> walk = Files.walk(glue)) {
                 for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
                     String n = p.getFileName().toString();
-                    names.put(p.toString(), "[generated] " + glue.relativize(p));
                     if (n.endsWith(".c") || n.endsWith(".cc") || n.endsWith(".cpp")) {
                         // The glue is C that also compiles as C++; in a C++ build it is C++, for exceptions.
                         compiled.put(p, cxx || !n.endsWith(".c") ? Kind.CXX : Kind.C);
@@ -383,10 +403,10 @@ public final class NativeBuild {
                     }
                 }
             }
-            Path onLoad = onLoadFile(glue, text);
+            Path onLoad = onLoadFile(src, text);
             if (onLoad != null) {
                 compiled.put(onLoad, Kind.C);
-                names.put(onLoad.toString(), "[generated] " + glue.relativize(onLoad));
+                names.put(onLoad.toString(), "[generated] " + onLoad.getFileName());
             }
 
             Path library = temp.resolve(System.mapLibraryName(declaration.simpleName()));
@@ -429,7 +449,7 @@ public final class NativeBuild {
     }
 
     /** The file that defines the API pointer and imports the runtime, or null if the sources do both. */
-    private static Path onLoadFile(Path glue, CharSequence sources) throws IOException {
+    private static Path onLoadFile(Path dir, CharSequence sources) throws IOException {
         String all = sources.toString();
         boolean api = !all.contains("JGIL_DEFINE_API");
         boolean onLoad = !all.contains("JNI_OnLoad");
@@ -449,7 +469,7 @@ public final class NativeBuild {
                     .append("        return JNI_ERR;\n")
                     .append("    return jgil_import(env) == 0 ? JNI_VERSION_1_8 : JNI_ERR;\n}\n");
         }
-        Path file = glue.resolve("jgil_onload.c");
+        Path file = dir.resolve("jgil_onload.c");
         Files.writeString(file, c);
         return file;
     }
@@ -489,7 +509,7 @@ public final class NativeBuild {
         return bytes == null ? "" : Hashing.hex(new Hashing().add(bytes).digest(), 8);
     }
 
-    private Class<?> bind(Path entry) {
+    private Class<?> bind(Path entry, Path classDir) {
         Path library = entry.resolve(System.mapLibraryName(declaration.simpleName()));
         synchronized (LOADED) {
             Class<?> type = LOADED.get(library);
@@ -498,12 +518,12 @@ public final class NativeBuild {
             }
             Map<String, byte[]> classes;
             try {
-                classes = new HashMap<>(declaration.classes(entry.resolve("classes")));
+                classes = new HashMap<>(declaration.classes(classDir));
             } catch (IOException e) {
-                throw new NativeBuildException("cannot read the classes of " + entry + ": " + e, e);
+                throw new NativeBuildException("cannot read the classes in " + classDir + ": " + e, e);
             }
             if (!classes.containsKey(declaration.name)) {
-                throw new NativeBuildException(entry + " holds no class " + declaration.name + " (found "
+                throw new NativeBuildException(classDir + " holds no class " + declaration.name + " (found "
                         + classes.keySet() + "); delete it to build again");
             }
             classes.put(LibraryBinder.class.getName(), binderBytes());

@@ -86,7 +86,9 @@ class NativeBuildTest {
         assertEquals(10, call(first, "times", 5));
 
         Files.writeString(c, scaleC(3));
+        int javac = Declaration.javacRuns();
         Class<?> second = build.load();
+        assertEquals(javac, Declaration.javacRuns(), "the declaration did not change: javac does not run again");
         assertNotSame(first, second);
         assertNotSame(first.getClassLoader(), second.getClassLoader());
         assertEquals(15, call(second, "times", 5));
@@ -96,19 +98,21 @@ class NativeBuildTest {
     @Test
     void aCachedBuildRunsNoCompiler() throws IOException {
         String c = scaleC(5) + "/* cache test */\n";
-        int before = Toolchain.runs();
+        int cc = Toolchain.runs();
+        int javac = Declaration.javacRuns();
         Class<?> first = scale(c).load();
-        assertEquals(before + 1, Toolchain.runs());
+        assertEquals(cc + 1, Toolchain.runs());
+        assertEquals(javac + 1, Declaration.javacRuns());
         assertSame(first, scale(c).load(), "the same build, loaded again in this JVM");
-        assertEquals(before + 1, Toolchain.runs());
 
         // Another cache directory with the same entries: what a second JVM finds.
         Path copy = temp.resolve("copy");
         copyTree(temp.resolve("cache"), copy);
         Class<?> again = NativeBuild.of(SCALE).source("scale.c", c).cacheDirectory(copy).load();
-        assertEquals(before + 1, Toolchain.runs(), "no compiler ran for a cached build");
         assertNotSame(first, again);
         assertEquals(35, call(again, "times", 7));
+        assertEquals(cc + 1, Toolchain.runs(), "no C compiler ran for a cached build");
+        assertEquals(javac + 1, Declaration.javacRuns(), "nor javac");
     }
 
     @Test
