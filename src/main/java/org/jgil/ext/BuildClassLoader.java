@@ -1,5 +1,6 @@
 package org.jgil.ext;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -12,10 +13,22 @@ final class BuildClassLoader extends ClassLoader {
     }
 
     private final Map<String, byte[]> classes;
+    private final Path library;
 
-    BuildClassLoader(String name, ClassLoader parent, Map<String, byte[]> classes) {
-        super(name, parent);
+    BuildClassLoader(Path library, ClassLoader parent, Map<String, byte[]> classes) {
+        super("jgil-build " + library.getParent().getFileName(), parent);
         this.classes = Map.copyOf(classes);
+        this.library = library;
+    }
+
+    /** The build's library, which this loader loads. */
+    Path library() {
+        return library;
+    }
+
+    @Override
+    public String toString() {
+        return getName();
     }
 
     @Override

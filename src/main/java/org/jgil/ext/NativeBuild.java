@@ -217,7 +217,8 @@ public final class NativeBuild {
             throw new IllegalArgumentException(impl.getName() + " has no static method matching "
                     + String.join(", ", missing) + " of " + type.getName());
         }
-        String label = "NativeBuild " + type.getName() + " -> " + impl.getName() + " (" + impl.getClassLoader() + ")";
+        String label = type.getSimpleName() + " -> " + impl.getName() + " in "
+                + ((BuildClassLoader) impl.getClassLoader()).library();
         InvocationHandler handler = (proxy, method, args) -> {
             MethodHandle call = calls.get(method);
             if (call != null) {
@@ -527,7 +528,7 @@ public final class NativeBuild {
                         + classes.keySet() + "); delete it to build again");
             }
             classes.put(LibraryBinder.class.getName(), binderBytes());
-            BuildClassLoader loader = new BuildClassLoader("jgil-build " + entry.getFileName(), parent, classes);
+            BuildClassLoader loader = new BuildClassLoader(library, parent, classes);
             try {
                 Method load = loader.loadClass(LibraryBinder.class.getName()).getMethod("load", String.class);
                 load.setAccessible(true);
