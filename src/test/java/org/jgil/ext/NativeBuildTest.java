@@ -183,6 +183,35 @@ class NativeBuildTest {
         assertThrows(IllegalArgumentException.class, () -> call(type, "times", -1));
     }
 
+    @Test
+    void aCallsDeclarationNeedsOnlyThePlainFunction() {
+        String declaration = """
+                package jit;
+
+                import org.jgil.ext.Calls;
+
+                public class Vec {
+                    @Calls(value = "vec_dot", args = "a, b, a.length", check = "a.length == b.length")
+                    public static native double dot(double[] a, double[] b);
+                }
+                """;
+        String c = """
+                #include "Vec_jgil.h"
+
+                double vec_dot(const double *a, const double *b, size_t n)
+                {
+                    double s = 0;
+                    for (size_t i = 0; i < n; i++)
+                        s += a[i] * b[i];
+                    return s;
+                }
+                """;
+        Class<?> type = NativeBuild.of(declaration).source("vec.c", c).cacheDirectory(temp.resolve("cache")).load();
+        assertEquals(32.0, call(type, "dot", new double[] {1, 2, 3}, new double[] {4, 5, 6}));
+        assertThrows(IllegalArgumentException.class, () -> call(type, "dot", new double[] {1}, new double[] {1, 2}));
+        assertThrows(NullPointerException.class, () -> call(type, "dot", null, new double[] {1}));
+    }
+
     /** A declaration given as a class: its bytes are defined anew for the build. */
     static final class Twice {
         static native int twice(int x);
