@@ -11,8 +11,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -121,52 +119,4 @@ class NewCommandTest {
         }
     }
 
-    /**
-     * A new project passes its own tests at once, offline, with no edit: {@code mvn -B -o verify} against
-     * the local repository this build uses (the one that holds the jgil just built).
-     */
-    @Test
-    void aNewProjectBuildsAndPassesItsTestsOffline() throws Exception {
-        Path dir = Path.of("target/new-project/vecops").toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        StringWriter err = new StringWriter();
-        assertEquals(0, run(new StringWriter(), err, "new", "vecops", "--dir", dir.toString()), err.toString());
-
-        String mavenHome = System.getProperty("jgil.test.mavenHome", "");
-        String mvn = mavenHome.isBlank() ? "mvn" : Path.of(mavenHome, "bin", "mvn").toString();
-        List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-o", "verify"));
-        String repo = System.getProperty("jgil.test.localRepository", "");
-        if (!repo.isBlank()) {
-            cmd.add("-Dmaven.repo.local=" + repo);
-        }
-        Path log = dir.resolveSibling("vecops-build.log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().remove("MAVEN_OPTS");
-        long start = System.nanoTime();
-        Process p = pb.start();
-        boolean done = p.waitFor(5, TimeUnit.MINUTES);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-        String out = Files.readString(log);
-        assertTrue(done, "the new project's build did not finish in 5 minutes; see " + log);
-        assertEquals(0, p.exitValue(), "the new project's build failed (" + String.join(" ", cmd) + " in " + dir
-                + ", log " + log + "):\n" + tail(out));
-        assertTrue(out.contains("Tests run: 7, Failures: 0, Errors: 0, Skipped: 0"), tail(out));
-        System.out.println("jgil new: the new project built and passed its tests in " + seconds + " s");
-    }
-
-    private static String tail(String text) {
-        String[] lines = text.split("\n");
-        return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 60), lines.length));
-    }
 }
