@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             KernelsCommand.class,
             LabCommand.class,
             JmhCommand.class,
+            NewCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
