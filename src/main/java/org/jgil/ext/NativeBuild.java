@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * renames the finished build into the cache, so two JVMs never see half of one. Each build's class
  * is then defined anew in a class loader of its own, which loads the build's library: its native
  * methods bind to that build, and classes from earlier builds keep running theirs. The same build
- * loaded twice in one JVM is the same class.
+ * loaded twice in one JVM is the same class: a build, once loaded, stays loaded until the JVM exits.
  *
  * <p>The sources need not import the runtime: unless one of them defines {@code JNI_OnLoad} or
  * {@code JGIL_DEFINE_API}, the build adds a file that defines the API pointer and imports the jgil
@@ -127,6 +127,11 @@ public final class NativeBuild {
             throw new IllegalArgumentException("a source's name is a plain file name, such as dot.c: " + name);
         }
         kind(name);
+        for (Spec s : sources) {
+            if (s.file() == null && s.name().equals(name)) {
+                throw new IllegalArgumentException("two sources named " + name);
+            }
+        }
         sources.add(new Spec(name, null, code));
         return this;
     }
