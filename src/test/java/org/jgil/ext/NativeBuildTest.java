@@ -139,6 +139,14 @@ class NativeBuildTest {
     }
 
     @Test
+    void aLibraryThatDoesNotLoadSaysWhy() {
+        String c = "int defined_nowhere(int);\nint f(int x) { return defined_nowhere(x); }\n";
+        NativeBuildException e = assertThrows(NativeBuildException.class, () -> scale(c).load());
+        assertTrue(e.getMessage().contains("undefined symbol: defined_nowhere"), e.getMessage());
+        assertTrue(e.getMessage().contains("misspelt"), e.getMessage());
+    }
+
+    @Test
     void aMissingCompilerSaysWhatToDo() {
         NativeBuildException e = assertThrows(NativeBuildException.class,
                 () -> scale(scaleC(2)).compiler("no-such-compiler-for-jgil").load());
