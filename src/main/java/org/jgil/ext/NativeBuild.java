@@ -74,6 +74,7 @@ public final class NativeBuild {
     /** Every build loaded in this JVM, by library file: the JDK loads a file into one class loader only. */
     private static final Map<Path, Class<?>> LOADED = new HashMap<>();
     private static volatile byte[] binder;
+    private static volatile String generator;
 
     private enum Kind { C, CXX, HEADER }
 
@@ -514,9 +515,29 @@ public final class NativeBuild {
         }
     }
 
+    /**
+     * A hash of the glue generator's class files, so that another generator rebuilds even where the
+     * version string stays the same (a development build).
+     */
     private static String processorHash() {
-        byte[] bytes = resource(Declaration.GLUE_PROCESSOR.substring("org.jgil.ext.".length()) + ".class");
-        return bytes == null ? "" : Hashing.hex(new Hashing().add(bytes).digest(), 8);
+        String hash = generator;
+        if (hash == null) {
+            Hashing h = new Hashing();
+            for (String name : List.of(Declaration.GLUE_PROCESSOR, "org.jgil.ext.Glue", "org.jgil.ext.Calls")) {
+                Class<?> type;
+                try {
+                    type = Class.forName(name, false, NativeBuild.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    continue;
+                }
+                for (Class<?> c : type.getNestMembers()) {
+                    byte[] bytes = resource(c.getName().substring(c.getPackageName().length() + 1) + ".class");
+                    h.add(c.getName()).add(bytes == null ? new byte[0] : bytes);
+                }
+            }
+            hash = generator = Hashing.hex(h.digest(), 8);
+        }
+        return hash;
     }
 
     private Class<?> bind(Path entry, Path classDir) {

@@ -1,6 +1,7 @@
 package org.jgil.ext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,6 +13,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.jgil.Gil;
@@ -113,6 +115,28 @@ class NativeBuildTest {
         assertEquals(35, call(again, "times", 7));
         assertEquals(cc + 1, Toolchain.runs(), "no C compiler ran for a cached build");
         assertEquals(javac + 1, Declaration.javacRuns(), "nor javac");
+    }
+
+    @Test
+    void aBuildAnotherJvmFinishedFirstIsKept() throws IOException {
+        Path root = Cache.open(temp.resolve("race"));
+        Path entry = Files.createDirectory(root.resolve("Scale-0123"));
+        Files.writeString(entry.resolve("libScale.so"), "first");
+        Path late = Files.createTempDirectory(root, ".tmp-");
+        Files.writeString(late.resolve("libScale.so"), "second");
+        Cache.publish(late, entry);
+        assertEquals("first", Files.readString(entry.resolve("libScale.so")));
+        assertFalse(Files.exists(late));
+    }
+
+    @Test
+    void aCacheOthersMayWriteToIsRefused() throws IOException {
+        Path open = Files.createDirectory(temp.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        NativeBuildException e = assertThrows(NativeBuildException.class,
+                () -> NativeBuild.of(SCALE).source("scale.c", scaleC(2)).cacheDirectory(open).load());
+        assertTrue(e.getMessage().contains("others may write to it"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Djgil.build.cache"), e.getMessage());
     }
 
     @Test
