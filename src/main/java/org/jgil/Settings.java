@@ -39,7 +39,9 @@ import java.util.function.UnaryOperator;
  * </table>
  *
  * <p>{@code jgil.library} (a path to libjgil) is read where the library is loaded, before the
- * lock exists. Boolean values and names are case-insensitive; surrounding blanks are ignored.
+ * lock exists; {@code jgil.build.cache}, {@code jgil.cc} and {@code jgil.cxx} by
+ * {@link org.jgil.ext.NativeBuild}, when it builds. Boolean values and names are case-insensitive;
+ * surrounding blanks are ignored.
  */
 public final class Settings {
     /** The policies, by the names {@code -Djgil.policy} and {@link Gil#setPolicy} take. */

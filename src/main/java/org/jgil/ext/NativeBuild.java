@@ -51,15 +51,16 @@ import org.slf4j.LoggerFactory;
  * or {@link #cacheDirectory}). On a miss it compiles the declaration with the JDK's compiler
  * (running jgil's glue generator, {@code org.jgil.ext.GlueProcessor}, when the jar has it; its
  * output and javac's JNI headers ({@code -h}) go to the build's include path), compiles and links
- * the sources into a shared library ({@code -shared -fPIC -O2 -Wall}, then {@link #flags}) and
+ * the sources into a shared library ({@code -shared -fPIC -O2 -Wall -Wl,-z,now}, then {@link #flags}) and
  * renames the finished build into the cache, so two JVMs never see half of one. Each build's class
  * is then defined anew in a class loader of its own, which loads the build's library: its native
  * methods bind to that build, and classes from earlier builds keep running theirs. The same build
- * loaded twice in one JVM is the same class.
+ * loaded twice in one JVM is the same class: a build, once loaded, stays loaded until the JVM exits.
  *
  * <p>The sources need not import the runtime: unless one of them defines {@code JNI_OnLoad} or
  * {@code JGIL_DEFINE_API}, the build adds a file that defines the API pointer and imports the jgil
- * runtime from {@code JNI_OnLoad}. jgil itself is loaded first, as {@link Gil} loads it.
+ * runtime from {@code JNI_OnLoad}. The library is loaded with {@link org.jgil.Extensions#load(Path)},
+ * which loads jgil itself first.
  *
  * <p>A compiler error (or javac's, on the declaration) is a {@link NativeBuildException} whose
  * message starts with the first error and the source line it names. Instances are not safe for
@@ -73,6 +74,7 @@ public final class NativeBuild {
     /** Every build loaded in this JVM, by library file: the JDK loads a file into one class loader only. */
     private static final Map<Path, Class<?>> LOADED = new HashMap<>();
     private static volatile byte[] binder;
+    private static volatile String generator;
 
     private enum Kind { C, CXX, HEADER }
 
@@ -127,6 +129,11 @@ public final class NativeBuild {
             throw new IllegalArgumentException("a source's name is a plain file name, such as dot.c: " + name);
         }
         kind(name);
+        for (Spec s : sources) {
+            if (s.file() == null && s.name().equals(name)) {
+                throw new IllegalArgumentException("two sources named " + name);
+            }
+        }
         sources.add(new Spec(name, null, code));
         return this;
     }
@@ -411,7 +418,10 @@ public final class NativeBuild {
             }
 
             Path library = temp.resolve(System.mapLibraryName(declaration.simpleName()));
-            List<String> command = new ArrayList<>(List.of(cc.toString(), "-shared", "-fPIC", "-O2", "-Wall"));
+            // -z now: a function the sources call but nothing defines fails the load, with a message,
+            // instead of killing the JVM at the first call (a lazy binding's "symbol lookup error").
+            List<String> command = new ArrayList<>(List.of(cc.toString(), "-shared", "-fPIC", "-O2", "-Wall",
+                    "-Wl,-z,now"));
             command.add("-I" + headers);
             for (Path jni : jniIncludes()) {
                 command.add("-I" + jni);
@@ -505,9 +515,29 @@ public final class NativeBuild {
         }
     }
 
+    /**
+     * A hash of the glue generator's class files, so that another generator rebuilds even where the
+     * version string stays the same (a development build).
+     */
     private static String processorHash() {
-        byte[] bytes = resource(Declaration.GLUE_PROCESSOR.substring("org.jgil.ext.".length()) + ".class");
-        return bytes == null ? "" : Hashing.hex(new Hashing().add(bytes).digest(), 8);
+        String hash = generator;
+        if (hash == null) {
+            Hashing h = new Hashing();
+            for (String name : List.of(Declaration.GLUE_PROCESSOR, "org.jgil.ext.Glue", "org.jgil.ext.Calls")) {
+                Class<?> type;
+                try {
+                    type = Class.forName(name, false, NativeBuild.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    continue;
+                }
+                for (Class<?> c : type.getNestMembers()) {
+                    byte[] bytes = resource(c.getName().substring(c.getPackageName().length() + 1) + ".class");
+                    h.add(c.getName()).add(bytes == null ? new byte[0] : bytes);
+                }
+            }
+            hash = generator = Hashing.hex(h.digest(), 8);
+        }
+        return hash;
     }
 
     private Class<?> bind(Path entry, Path classDir) {
@@ -537,7 +567,7 @@ public final class NativeBuild {
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof UnsatisfiedLinkError) {
-                    throw new NativeBuildException("built " + library + " but it does not load: " + cause.getMessage()
+                    throw new NativeBuildException("the build " + library + " does not load: " + cause.getMessage()
                             + loadHint(cause.getMessage()), cause);
                 }
                 if (cause instanceof RuntimeException) {
@@ -560,8 +590,7 @@ public final class NativeBuild {
             return "";
         }
         if (message.contains("undefined symbol")) {
-            return ". A function the sources call is defined nowhere: a misspelt name, or a library missing"
-                    + " from flags(\"-lname\")";
+            return ". For a build: a misspelt function name, or a library missing from flags(\"-lname\")";
         }
         if (message.contains("static TLS")) {
             return ". Each build loaded into a JVM takes a few bytes of glibc's reserve of static"

@@ -1,6 +1,7 @@
 package org.jgil.ext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,6 +13,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.jgil.Gil;
@@ -116,6 +118,28 @@ class NativeBuildTest {
     }
 
     @Test
+    void aBuildAnotherJvmFinishedFirstIsKept() throws IOException {
+        Path root = Cache.open(temp.resolve("race"));
+        Path entry = Files.createDirectory(root.resolve("Scale-0123"));
+        Files.writeString(entry.resolve("libScale.so"), "first");
+        Path late = Files.createTempDirectory(root, ".tmp-");
+        Files.writeString(late.resolve("libScale.so"), "second");
+        Cache.publish(late, entry);
+        assertEquals("first", Files.readString(entry.resolve("libScale.so")));
+        assertFalse(Files.exists(late));
+    }
+
+    @Test
+    void aCacheOthersMayWriteToIsRefused() throws IOException {
+        Path open = Files.createDirectory(temp.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        NativeBuildException e = assertThrows(NativeBuildException.class,
+                () -> NativeBuild.of(SCALE).source("scale.c", scaleC(2)).cacheDirectory(open).load());
+        assertTrue(e.getMessage().contains("others may write to it"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Djgil.build.cache"), e.getMessage());
+    }
+
+    @Test
     void aCompilerErrorNamesItsFileAndLine() {
         String broken = "#include <jgil.h>\n\nint broken(void) { return undeclared_name; }\n";
         NativeBuildException e = assertThrows(NativeBuildException.class,
@@ -136,6 +160,14 @@ class NativeBuildTest {
         assertEquals("jit/Scale.java", e.file());
         assertEquals(4, e.line());
         assertTrue(e.getMessage().contains("public static native int times(int x)"), e.getMessage());
+    }
+
+    @Test
+    void aLibraryThatDoesNotLoadSaysWhy() {
+        String c = "int defined_nowhere(int);\nint f(int x) { return defined_nowhere(x); }\n";
+        NativeBuildException e = assertThrows(NativeBuildException.class, () -> scale(c).load());
+        assertTrue(e.getMessage().contains("undefined symbol: defined_nowhere"), e.getMessage());
+        assertTrue(e.getMessage().contains("misspelt"), e.getMessage());
     }
 
     @Test
