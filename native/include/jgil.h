@@ -1,41 +1,8 @@
 /*
  * jgil.h -- release and re-take the jgil global lock from native code.
  *
- * The lock lives in one 64-bit word of native memory that Java and C share.
- * The word holds the owner's Java thread id, or 0 when the lock is free, plus
- * a WAITERS bit that a thread sets before it blocks.  Only when the fast path
- * fails -- somebody is waiting, or the lock is taken -- do we go to the slow
- * path, which calls up into the Java scheduler that decides who gets the lock
- * next (see org.jgil.Scheduler).  This is PyPy's "fastgil" shape with
- * CPython's scheduling on the slow path.
- *
- * The fast path uses no atomic read-modify-write at all.  A locked
- * instruction costs about 6 ns on the machines we measure, more than the
- * whole budget for a release and a re-take, so (like HotSpot's biased
- * locking, and the quickly re-acquirable locks of Dice, Moir and Scherer):
- *
- *   - JGIL_BEGIN_ALLOW_THREADS gives the lock up with a plain store that
- *     *reserves* it for the caller (owner | RESERVED).  A reserved lock is
- *     free: any other thread may take it, but must first revoke the
- *     reservation (jgil_runtime.c), which is slow (a process-wide barrier,
- *     about a microsecond) and turns reservations off for a while, so a lock
- *     that really moves between threads goes back to plain stores and CASes.
- *   - JGIL_END_ALLOW_THREADS finds its own reservation still there and takes
- *     the lock back with a plain store.  Before looking, it raises its
- *     thread's "retaking" flag (a slot the runtime hands each thread once and
- *     never frees, so a late revoker never reads a dead stack) that a revoker
- *     reads after its barrier: Dekker's handshake, where the barrier the fast
- *     side would need is paid by the slow side instead (membarrier(2), as
- *     liburcu does).
- *   - Waiters publish themselves in `waiting` the same way before they set
- *     the WAITERS bit, so a plain store that raced with them is noticed by
- *     the releaser's next load and repaired on the slow path.
- * Where membarrier(2) is missing the runtime selects JGIL_MODE_FENCED and the
- * fast path is one CAS each way instead; where it stops working later (EPERM
- * from a seccomp filter, a restore that dropped the registration), the runtime
- * switches to FENCED for good and never revokes a live reservation without it.
- *
- * Usage mirrors CPython:
+ * A JNI extension gives the lock up around work that touches no managed
+ * state, as a CPython extension does with Py_BEGIN/END_ALLOW_THREADS:
  *
  *     JNIEXPORT jdouble JNICALL Java_my_Kernels_dot(JNIEnv *env, ...)
  *     {
@@ -46,594 +13,129 @@
  *         return r;                  // with a Java exception pending if refused
  *     }
  *
+ * The extension calls jgil_import(env) from JNI_OnLoad and writes
+ * JGIL_DEFINE_API in exactly one of its files; it links neither libjgil nor
+ * libjvm.  While nobody waits, BEGIN and END are inline loads and stores
+ * (jgil/jgil_detail.h; how and why: native/src/jgil_runtime.c).  Needs GCC or
+ * Clang.  C++ guards: jgil.hpp.  The guide: docs/guide.md.
+ *
  * Rules (checked when the runtime runs with -Djgil.checked=true):
- *   - the calling thread must hold the lock at JGIL_BEGIN_ALLOW_THREADS; if it
- *     does not, BEGIN throws IllegalStateException and the body is SKIPPED (in
- *     every mode): initialise what the body computes;
- *   - blocks do not nest (in checked mode a nested BEGIN is refused with an
- *     IllegalStateException naming both blocks); JGIL_BLOCK_THREADS and
- *     JGIL_UNBLOCK_THREADS only inside;
- *   - return, break, continue, goto and C++ exceptions out of a block are
- *     fine: the block's cleanup attribute re-takes the lock.  longjmp (and an
- *     exception through C built without -fexceptions) skips it and leaves
- *     the thread running without the lock: never do that; checked mode
- *     reports it, naming the block, at the thread's next release;
- *   - a C++ object declared inside a block's body is destroyed before the
- *     re-take; one declared before BEGIN lives across the whole block;
- *   - no jgil calls from thread-exit destructors (pthread keys, C++ thread_local
- *     objects) that run after the runtime's: they are refused (fail safe), and
- *     a slot is never reissued while its old thread may still use it;
- *   - never open a block inside a JNI critical region (GetPrimitiveArrayCritical):
- *     the slow path calls into Java.  Get the critical array after BEGIN and
- *     release it before END (in C++: a guard declared inside the body);
- *   - call jgil_import(env) from JNI_OnLoad; until then every jgil call throws
- *     IllegalStateException saying so (and every block is skipped);
- *   - a virtual thread may use every macro; its calls always take the slow
- *     path (its identity is JGIL_VIRTUAL_BIT | id, never kept per carrier).
- *
- * Beyond the plain block (see each one's comment below): JGIL_BEGIN_ALLOW_THREADS_IF
- * and _ADAPTIVE (release only when it pays), _CANCELLABLE (Thread.interrupt()
- * reaches the kernel: jgil_cancelled(), an unblocking function), jgil_ensure()
- * for native threads, JGIL_REQUIRE_GIL() and jgil_checkpoint().  C++: jgil.hpp
- * (RAII guards, exception translation).  The guide: docs/guide.md; the lock's
- * design: docs/design.md.
- *
- * Extensions other than libjgil itself call jgil_import(env) once (JNI_OnLoad)
- * and define the API pointer in exactly one of their files with
- * JGIL_DEFINE_API.  They never link against libjgil or libjvm.  The header
- * needs GCC or Clang (atomics, __thread, the cleanup attribute).
+ *   - hold the lock at BEGIN.  If not, BEGIN throws IllegalStateException and
+ *     SKIPS the body, in every mode: initialise what the body computes;
+ *   - blocks do not nest (checked mode refuses the inner BEGIN, naming both);
+ *     JGIL_BLOCK_THREADS and JGIL_UNBLOCK_THREADS only inside a block;
+ *   - return, break, continue, goto and C++ exceptions may leave a block (a
+ *     cleanup attribute re-takes the lock, after the body's C++ objects die);
+ *     longjmp, or an exception through C built without -fexceptions, must not
+ *     (the thread would run on unlocked; checked mode reports it later);
+ *   - never open a block inside a JNI critical region (the slow path calls
+ *     Java): get the critical array after BEGIN, release it before END;
+ *   - no jgil calls from thread-exit destructors (pthread keys, C++
+ *     thread_local objects) that run after the runtime's: they are refused;
+ *   - until jgil_import succeeds, every jgil call throws IllegalStateException
+ *     saying so, and every block skips its body;
+ *   - a virtual thread may use every macro; its calls take the slow path.
+ * The macros keep errno, as CPython's do.
  */
 #ifndef JGIL_H
 #define JGIL_H
 
 #include <stdint.h>
-#include <dlfcn.h>
 #include <jni.h>
+
+/* A released lock: from jgil_save_thread, for jgil_restore_thread. */
+typedef int64_t jgil_tstate;
+
+/* From jgil_ensure, for jgil_ensure_end.  JGIL_ENSURE_FAILED: the lock could
+ * not be taken (the JVM is shutting down, or the thread cannot attach). */
+typedef int jgil_gilstate;
+#define JGIL_ENSURE_FAILED (-1)
+
+#include "jgil/jgil_detail.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define JGIL_ABI_VERSION 1
+/* The body runs without the lock; leaving the block in any way re-takes it.
+ * A refused BEGIN leaves a Java exception pending and skips the body: check
+ * (*env)->ExceptionCheck(env) after END where it matters. */
+#define JGIL_BEGIN_ALLOW_THREADS JGIL_BEGIN_ALLOW_THREADS_NAMED(__func__)
+#define JGIL_END_ALLOW_THREADS JGIL_BLOCK_CLOSE_
 
-/* Bit layout of the lock word: thread ids are positive and far below 2^60. */
-#define JGIL_WAITERS_BIT   ((int64_t)1 << 62)  /* somebody waits: releases go to the scheduler */
-#define JGIL_RESERVED_BIT  ((int64_t)1 << 61)  /* free, but reserved for the thread in the owner bits */
-#define JGIL_REVOKING_BIT  ((int64_t)1 << 60)  /* a reservation is being revoked: wait a moment */
-#define JGIL_OWNER_MASK    (JGIL_REVOKING_BIT - 1)
-/* Inside the owner bits: set in a virtual thread's identity (its Java id | this bit).  A virtual
- * thread moves between carriers, and the per-thread slot below belongs to the carrier, so the
- * runtime never stores such an identity in a slot: a virtual thread always takes the slow path
- * (a JNI call pins its carrier, so a block's BEGIN and END still run on the same one). */
-#define JGIL_VIRTUAL_BIT   ((int64_t)1 << 59)
+/* The same block, named `name` (a string literal) in messages and statistics
+ * in place of the enclosing function. */
+#define JGIL_BEGIN_ALLOW_THREADS_NAMED(name) JGIL_BLOCK_OPEN_RELEASED_(name)
 
-/* While `waiting` is up, one CAS release in this many visits the scheduler. */
-#define JGIL_QUIET_CHECK_EVERY 256
+/* Inside a block: take the lock for a moment (to call managed code) and give
+ * it up again; leaving the block between the two is fine. */
+#define JGIL_BLOCK_THREADS JGIL_BLOCK_RETAKE_
+#define JGIL_UNBLOCK_THREADS JGIL_BLOCK_RELEASE_
 
-/* How the fast path gives the lock up (jgil_state.mode); chosen by the runtime. */
-#define JGIL_MODE_FENCED   0  /* one CAS each way (no membarrier(2), or a zeroed state) */
-#define JGIL_MODE_PLAIN    1  /* release with a plain store, re-take with a CAS */
-#define JGIL_MODE_RESERVE  2  /* release by reserving, re-take with a plain store */
+/* Release only if `cond` holds (e.g. n > 512): tiny work is not worth the
+ * release.  A block that keeps the lock is still verified in checked mode.
+ * Inside, JGIL_RELEASED tells which way it went; no JGIL_BLOCK_THREADS here. */
+#define JGIL_BEGIN_ALLOW_THREADS_IF(cond) JGIL_BLOCK_OPEN_IF_(__func__, cond)
+#define JGIL_RELEASED JGIL_BLOCK_RELEASED_
+#define JGIL_END_ALLOW_THREADS_IF JGIL_BLOCK_CLOSE_
 
-/* Shared state.  Java maps the same bytes (org.jgil.LockWord): keep the
- * offsets in sync with the constants there. */
-typedef struct jgil_state {
-    int64_t owner;                 /* offset 0: owner tid | WAITERS | RESERVED | REVOKING */
-    int32_t waiting;               /* offset 8: nonzero while a thread waits; set before WAITERS */
-    int32_t mode;                  /* offset 12: JGIL_MODE_*, for the next release */
-    struct jgil_thread *reserver;  /* offset 16: the reservation holder's slot */
-    int32_t reserve_countdown;     /* offset 24: PLAIN releases left before RESERVE again */
-    int32_t stats_countdown;       /* offset 28: with JGIL_SLOW_STATS, releases until the next timed one */
-    int32_t quiet_countdown;       /* offset 32: CAS releases (while `waiting`) until the next quiet check */
-    int32_t resume_mode;           /* offset 36: the mode a spent reserve_countdown switches to */
-    char pad0[24];
-    int32_t drop_request;          /* offset 64: a waiter asks the holder to yield */
-    int32_t slow_flags;            /* offset 68: JGIL_SLOW_*: nonzero sends every call to the slow path */
-    int32_t stats_period;          /* offset 72: with JGIL_SLOW_STATS, time one call in this many (2^k) */
-    int32_t reserved;
-    char pad1[48];
-} jgil_state;
+/* Release if the call is expected to run at least JGIL_ADAPTIVE_LONG_NS (50 us
+ * unless defined before this header; a waiter arriving meanwhile waits at most
+ * that long), or another thread waits for the lock now, or in checked mode. */
+#define JGIL_BEGIN_ALLOW_THREADS_ADAPTIVE(expected_ns) \
+    JGIL_BEGIN_ALLOW_THREADS_IF(jgil_should_release(expected_ns))
+#define JGIL_END_ALLOW_THREADS_ADAPTIVE JGIL_BLOCK_CLOSE_
 
-/* Why every release/re-take must take the slow path. */
-#define JGIL_SLOW_CHECKED  1       /* checked mode: verify each call, report misuse */
-#define JGIL_SLOW_NOLOCK   2       /* policy "none": there is no lock to give up */
-#define JGIL_SLOW_STATS    4       /* -Djgil.stats: sample per-site timings (no upcall) */
-#define JGIL_SLOW_NOT_IMPORTED 8   /* the extension never called jgil_import (see JGIL_DEFINE_API) */
+/* A block that Thread.interrupt() can break (Ruby's rb_nogvl): the body polls
+ * jgil_cancelled(); if `ubf` is not NULL the runtime calls ubf(arg) once, on
+ * its own thread, soon after the interrupt, to wake a blocking wait (write to
+ * an eventfd the body polls, signal a condition, shutdown(2) a socket).  ubf
+ * makes no JNI call and takes no lock the body may hold while it waits; it can
+ * fire spuriously, so confirm with jgil_cancelled().  After END, throw with
+ * jgil_throw_cancelled(). */
+#define JGIL_BEGIN_ALLOW_THREADS_CANCELLABLE(ubf, arg) JGIL_BLOCK_OPEN_CANCELLABLE_(__func__, ubf, arg)
+#define JGIL_END_ALLOW_THREADS_CANCELLABLE JGIL_BLOCK_CLOSE_
 
-/* Tag on a saved state whose block is being timed for statistics: it makes
- * the state negative, so that its END takes the slow path that times it. */
-#define JGIL_TSTATE_SAMPLED INT64_MIN
-
-/* What jgil_save_thread returns under policy "none": nothing to re-take. */
-#define JGIL_TSTATE_NOLOCK ((jgil_tstate)-1)
-
-/* Saved by jgil_save_thread, given back to jgil_restore_thread. */
-typedef int64_t jgil_tstate;
-
-/* Result of jgil_ensure, given back to jgil_release.  Negative: the lock could
- * not be taken (the JVM is shutting down, or the thread cannot attach). */
-typedef int jgil_gilstate;
-#define JGIL_ENSURE_FAILED (-1)
-
-typedef struct jgil_api {
-    uint32_t abi_version;
-    uint32_t size;
-    jgil_state *state;
-    /* Slow paths: a failed CAS or nonzero slow_flags lands here. */
-    jgil_tstate (*save_thread_slow)(const char *site);
-    void (*restore_thread_slow)(jgil_tstate saved, const char *site);
-    /* Foreign (native) threads; PyGILState_Ensure/Release/Check. */
-    jgil_gilstate (*ensure)(void);
-    void (*release)(jgil_gilstate state);
-    int (*check)(void);
-    /* Cancellation: nonzero once Thread.interrupt() reached this released section. */
-    int (*cancelled)(void);
-    /* ---- Added with the extension kit; the table only grows at the end, and
-     * `size` says which entries a runtime has (jgil_import checks it). ---- */
-    /* Checked mode: 0 if the caller holds the lock, else -1 with an
-     * IllegalStateException pending that names `site`. */
-    int (*require_gil)(const char *site);
-    /* Open/close a cancellable released section: records the unblocking
-     * function (may be NULL) that the cancel watcher calls on Thread.interrupt(). */
-    void (*cancel_begin)(void (*ubf)(void *arg), void *arg);
-    void (*cancel_end)(void);
-    /* Slow path of jgil_checkpoint(): a drop request is set, or checked mode. */
-    void (*checkpoint)(const char *site);
-    /* A fast release saw `waiting` set: make sure the waiter hears of it. */
-    void (*release_raced)(jgil_tstate saved, const char *site);
-    /* The calling thread's slot (jgil_this_thread()). */
-    struct jgil_thread *(*this_thread)(void);
-} jgil_api;
-
-/* Bytes of jgil_api a runtime must provide for this header's inline code. */
-#define JGIL_API_SIZE_NEEDED sizeof(jgil_api)
-
-/* Per thread, from the runtime (jgil_api.this_thread); never freed, recycled
- * when a thread ends. */
-typedef struct jgil_thread {
-    volatile int32_t retaking;   /* 1 from the moment a re-take starts looking */
-    int32_t unused;
-    int64_t tid;                 /* the thread's Java id as last seen by the runtime; 0: unknown */
-} jgil_thread;
-
-/* Defined once per shared library: by libjgil itself, or by an extension with
- * JGIL_DEFINE_API.  Hidden so that two extensions never share (or clash on)
- * the symbol. */
-extern const jgil_api *jgil_api_ptr __attribute__((visibility("hidden")));
-
-/* JNI's function tables read differently from C and C++. */
-#ifdef __cplusplus
-#define JGIL_JNI(env) ((env)->functions)
-#define JGIL_JVM(vm) ((vm)->functions)
-#else
-#define JGIL_JNI(env) (*(env))
-#define JGIL_JVM(vm) (*(vm))
-#endif
-
-/* ---- an extension that never called jgil_import ----
- *
- * Until jgil_import succeeds, the API pointer points at this stand-in table,
- * whose state sends every fast path to its slow function (a slow_flags value
- * no fast path accepts), so the fast paths pay nothing for it.  Those
- * functions find the JVM without the runtime (libjvm is in the process; the
- * extension does not link it), throw an IllegalStateException that says what
- * to do, and refuse: a refused block skips its body. */
-/* Older glibc shows these only under _GNU_SOURCE; the values are glibc's. */
-#ifdef RTLD_DEFAULT
-#define JGIL_RTLD_DEFAULT_ RTLD_DEFAULT
-#else
-#define JGIL_RTLD_DEFAULT_ ((void *)0)
-#endif
-#ifdef RTLD_NOLOAD
-#define JGIL_RTLD_NOLOAD_ RTLD_NOLOAD
-#else
-#define JGIL_RTLD_NOLOAD_ 0x00004
-#endif
-
-static inline JNIEnv *jgil_not_imported_env_(void)
-{
-    typedef jint (*get_vms_fn)(JavaVM **, jsize, jsize *);
-    get_vms_fn get_vms = (get_vms_fn)dlsym(JGIL_RTLD_DEFAULT_, "JNI_GetCreatedJavaVMs");
-    if (get_vms == 0) {
-        /* A launcher that loaded libjvm RTLD_LOCAL: ask for it by name, loading nothing. */
-        void *jvm_lib = dlopen("libjvm.so", RTLD_LAZY | JGIL_RTLD_NOLOAD_);
-        if (jvm_lib != 0)
-            get_vms = (get_vms_fn)dlsym(jvm_lib, "JNI_GetCreatedJavaVMs");
-    }
-    JavaVM *vm = 0;
-    jsize n = 0;
-    JNIEnv *env = 0;
-    if (get_vms == 0 || get_vms(&vm, 1, &n) != JNI_OK || n < 1
-        || JGIL_JVM(vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_6) != JNI_OK)
-        return 0;
-    return env;
-}
-
-static inline int jgil_not_imported_(const char *site)
-{
-    JNIEnv *env = jgil_not_imported_env_();
-    if (env == 0 || JGIL_JNI(env)->ExceptionCheck(env))
-        return -1;
-    jclass ise = JGIL_JNI(env)->FindClass(env, "java/lang/IllegalStateException");
-    if (ise == 0)
-        return -1;
-    char msg[400];
-    int n = 0;
-    const char *p;
-    for (p = site ? site : "a jgil call"; *p && n < 160; p++)
-        msg[n++] = *p;
-    for (p = ": this extension never imported the jgil runtime; call jgil_import(env) from its JNI_OnLoad "
-             "(and fail the load if it returns -1) before any jgil macro or function runs"; *p && n < 398; p++)
-        msg[n++] = *p;
-    msg[n] = 0;
-    JGIL_JNI(env)->ThrowNew(env, ise, msg);
-    JGIL_JNI(env)->DeleteLocalRef(env, ise);
-    return -1;
-}
-
-static inline jgil_tstate jgil_ni_save_(const char *site) { jgil_not_imported_(site); return 0; }
-static inline void jgil_ni_restore_(jgil_tstate saved, const char *site) { (void)saved; (void)site; }
-static inline jgil_gilstate jgil_ni_ensure_(void) { jgil_not_imported_("jgil_ensure()"); return JGIL_ENSURE_FAILED; }
-static inline void jgil_ni_release_(jgil_gilstate st) { (void)st; }
-static inline int jgil_ni_check_(void) { return 0; }
-static inline int jgil_ni_cancelled_(void) { jgil_not_imported_("jgil_cancelled()"); return 0; }
-static inline int jgil_ni_require_(const char *site) { return jgil_not_imported_(site); }
-static inline void jgil_ni_cancel_begin_(void (*ubf)(void *), void *arg) { (void)ubf; (void)arg; }
-static inline void jgil_ni_cancel_end_(void) {}
-static inline void jgil_ni_checkpoint_(const char *site) { jgil_not_imported_(site); }
-static inline void jgil_ni_raced_(jgil_tstate saved, const char *site) { (void)saved; (void)site; }
-static jgil_thread jgil_ni_slot_ __attribute__((unused));
-static inline jgil_thread *jgil_ni_this_thread_(void) { return &jgil_ni_slot_; }
-
-static jgil_state jgil_ni_state_ __attribute__((unused, aligned(64))) = {
-    0, 0, JGIL_MODE_FENCED, 0, 0, 0, 0, 0, { 0 }, 0, JGIL_SLOW_CHECKED | JGIL_SLOW_NOT_IMPORTED, 0, 0, { 0 }
-};
-
-static const jgil_api jgil_not_imported_api_ __attribute__((unused)) = {
-    JGIL_ABI_VERSION, sizeof(jgil_api), &jgil_ni_state_, jgil_ni_save_, jgil_ni_restore_, jgil_ni_ensure_,
-    jgil_ni_release_, jgil_ni_check_, jgil_ni_cancelled_, jgil_ni_require_, jgil_ni_cancel_begin_,
-    jgil_ni_cancel_end_, jgil_ni_checkpoint_, jgil_ni_raced_, jgil_ni_this_thread_,
-};
-
-/* Starts as the stand-in table above: a forgotten jgil_import is an exception, not a crash. */
-#define JGIL_DEFINE_API \
-    const jgil_api *jgil_api_ptr __attribute__((visibility("hidden"))) = &jgil_not_imported_api_;
-
-/* Looks the runtime up through org.jgil.GilRuntime.apiAddress().  Returns 0,
- * or -1 with a Java exception pending.  Call it from JNI_OnLoad. */
-static inline int jgil_import(JNIEnv *env)
-{
-    jclass cls = JGIL_JNI(env)->FindClass(env, "org/jgil/GilRuntime");
-    if (cls == NULL)
-        return -1;
-    jmethodID mid = JGIL_JNI(env)->GetStaticMethodID(env, cls, "apiAddress", "(I)J");
-    if (mid == NULL)
-        return -1;
-    jlong addr = JGIL_JNI(env)->CallStaticLongMethod(env, cls, mid, (jint)JGIL_ABI_VERSION);
-    JGIL_JNI(env)->DeleteLocalRef(env, cls);
-    if (JGIL_JNI(env)->ExceptionCheck(env))
-        return -1;
-    const jgil_api *api = (const jgil_api *)(intptr_t)addr;
-    if (api->size < JGIL_API_SIZE_NEEDED) {
-        /* Built against a newer jgil.h than the runtime: its inline code would
-         * call entries the runtime's table does not have. */
-        jclass uoe = JGIL_JNI(env)->FindClass(env, "java/lang/UnsupportedOperationException");
-        if (uoe != NULL)
-            JGIL_JNI(env)->ThrowNew(env, uoe, "extension built against a newer jgil.h than the "
-                                    "jgil runtime loaded (api table too small); upgrade jgil");
-        return -1;
-    }
-    jgil_api_ptr = api;
-    return 0;
-}
-
-/* Each translation unit caches its thread's slot; initial-exec keeps the
- * access to one instruction (the runtime may be dlopen'ed: 8 bytes per file
- * of the static TLS surplus glibc keeps for that). */
-static __thread jgil_thread *jgil_this_thread_cache
-    __attribute__((tls_model("initial-exec"), unused));
-
-static inline jgil_thread *jgil_this_thread(void)
-{
-    jgil_thread *t = jgil_this_thread_cache;
-    if (__builtin_expect(t == 0, 0))
-        t = jgil_this_thread_cache = jgil_api_ptr->this_thread();
-    return t;
-}
-
-/* Keeps the compiler from moving memory accesses across it; the hardware
- * side of the ordering is the runtime's process-wide barrier. */
-#define JGIL_COMPILER_BARRIER() __atomic_signal_fence(__ATOMIC_SEQ_CST)
-
-/* The fast release proper: the caller holds the lock (`w` is its id, `me`
- * its slot). */
-static inline __attribute__((always_inline)) jgil_tstate
-jgil_save_thread_fast(jgil_state *s, jgil_thread *me, int64_t w, const char *site)
-{
-    int mode = __atomic_load_n(&s->mode, __ATOMIC_RELAXED);
-    /* While threads wait (or did a moment ago), a CAS: it cannot wipe a WAITERS bit.
-     * Now and then such a release visits the scheduler, which lowers `waiting`
-     * once nobody has waited for a millisecond. */
-    if (mode == JGIL_MODE_FENCED || __atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0) {
-        int visit = mode != JGIL_MODE_FENCED && --s->quiet_countdown <= 0;
-        if (visit)
-            s->quiet_countdown = JGIL_QUIET_CHECK_EVERY;
-        if (__atomic_compare_exchange_n(&s->owner, &w, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
-            if (__builtin_expect(visit, 0))
-                jgil_api_ptr->release_raced(w, site);
-            return w;
-        }
-        return jgil_api_ptr->save_thread_slow(site);
-    }
-    if (mode == JGIL_MODE_RESERVE) {
-        me->retaking = 0;
-        __atomic_store_n(&s->reserver, me, __ATOMIC_RELAXED);
-        __atomic_store_n(&s->owner, w | JGIL_RESERVED_BIT, __ATOMIC_RELEASE);
-    } else {
-        /* We hold the lock, so these read-modify-writes race with nobody.  A
-         * spent countdown goes back to the mode the runtime chose (which stays
-         * "plain" when the user asked for plain), and is not counted again. */
-        if (__builtin_expect(--s->reserve_countdown <= 0, 0)) {
-            s->reserve_countdown = 0x7fffffff;
-            __atomic_store_n(&s->mode, s->resume_mode, __ATOMIC_RELAXED);
-        }
-        __atomic_store_n(&s->owner, 0, __ATOMIC_RELEASE);
-    }
-    JGIL_COMPILER_BARRIER();
-    if (__builtin_expect(__atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0, 0))
-        jgil_api_ptr->release_raced(w, site); /* a waiter may have missed the release */
-    return w;
-}
-
-/* Release the lock held by the calling thread; returns what restore needs.
- * Uncontended: plain loads and stores, no call into Java. */
-static inline jgil_tstate jgil_save_thread_at(const char *site)
-{
-    jgil_state *s = jgil_api_ptr->state;
-    int64_t w = __atomic_load_n(&s->owner, __ATOMIC_RELAXED);
-    int flags = __atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED);
-    /* A caller whose id is not in the word (it does not hold the lock, the
-     * runtime has not seen its id yet, or it is a virtual thread) takes the
-     * slow path, which says why.  Statistics time one release in stats_period;
-     * only a caller that holds the lock counts down, so that races with nobody.
-     * The timed one takes the slow path.  Any other flag (and the table of an
-     * extension that never called jgil_import) sends every call there before
-     * the slot is even looked up. */
-    if (__builtin_expect(flags == 0, 1)) {
-        jgil_thread *me = jgil_this_thread();
-        if (__builtin_expect(w == me->tid && w > 0, 1))
-            return jgil_save_thread_fast(s, me, w, site);
-    } else if (flags == JGIL_SLOW_STATS) {
-        jgil_thread *me = jgil_this_thread();
-        if (w == me->tid && w > 0 && --s->stats_countdown > 0)
-            return jgil_save_thread_fast(s, me, w, site);
-    }
-    return jgil_api_ptr->save_thread_slow(site);
-}
-
-/* Take the lock back.  Uncontended: plain loads and stores (one CAS when the
- * release could not reserve), no call into Java. */
-static inline void jgil_restore_thread_at(jgil_tstate saved, const char *site)
-{
-    jgil_state *s = jgil_api_ptr->state;
-    if (__builtin_expect((__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) & ~JGIL_SLOW_STATS) == 0
-                         && saved > 0, 1)) {
-        jgil_thread *me = jgil_this_thread();
-        me->retaking = 1;
-        JGIL_COMPILER_BARRIER();
-        int64_t w = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
-        if (w == (saved | JGIL_RESERVED_BIT)) {
-            __atomic_store_n(&s->owner, saved, __ATOMIC_RELAXED);
-            JGIL_COMPILER_BARRIER();
-            /* A waiter that set WAITERS meanwhile had it overwritten: set it again. */
-            if (__builtin_expect(__atomic_load_n(&s->waiting, __ATOMIC_RELAXED) != 0, 0))
-                __atomic_fetch_or(&s->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
-            return;
-        }
-        if (w == 0 && __atomic_compare_exchange_n(&s->owner, &w, saved, 0,
-                                                  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-            return;
-    }
-    jgil_api_ptr->restore_thread_slow(saved, site);
-}
-
-/* PyEval_SaveThread / PyEval_RestoreThread. */
+/* PyEval_SaveThread / PyEval_RestoreThread, for code a block cannot shape. */
 static inline jgil_tstate jgil_save_thread(void) { return jgil_save_thread_at(0); }
 static inline void jgil_restore_thread(jgil_tstate saved) { jgil_restore_thread_at(saved, 0); }
 
-/* Take the lock from any thread, attaching it to the JVM if it is a native
- * thread; nests.  Pair every call with jgil_release. */
+/* Take the lock from any thread, attaching a native thread to the JVM (as a
+ * daemon); nests.  jgil_ensure_end gives back what its jgil_ensure took.  (The
+ * PyGILState_Ensure/Release/Check of CPython.) */
 static inline jgil_gilstate jgil_ensure(void) { return jgil_api_ptr->ensure(); }
-static inline void jgil_release(jgil_gilstate st) { jgil_api_ptr->release(st); }
+static inline void jgil_ensure_end(jgil_gilstate st) { jgil_api_ptr->ensure_end(st); }
 
-/* 1 if the calling thread holds the lock (PyGILState_Check). */
+/* 1 if the calling thread holds the lock. */
 static inline int jgil_check(void) { return jgil_api_ptr->check(); }
 
-/* Nonzero once the Java thread that made this call was interrupted
- * (Thread.interrupt()); the interrupt status is left set.  Cheap: after the
- * first call in a thread (one upcall that registers the thread with the
- * cancel watcher) a poll reads a flag in native memory, about 2 ns, and the
- * watcher sets that flag within about a millisecond of the interrupt.  Poll
- * it outside JNI critical regions, about once a millisecond.  A virtual
- * thread's poll is exact inside a released section (its BEGIN tells the
- * runtime who runs on the carrier); holding the lock, outside any section,
- * it may answer for the virtual thread that last released on that carrier. */
+/* Checked mode only: -1, with an IllegalStateException naming the function,
+ * if the caller does not hold the lock; else 0. */
+#define JGIL_REQUIRE_GIL() jgil_require_gil_at(__func__)
+
+/* A safe point for native code that runs long HOLDING the lock: if a waiter
+ * asked for it, give it up, let the waiter run, take it back (Gil.checkpoint()
+ * for C).  Without the lock, checked mode throws, naming the function. */
+#define JGIL_CHECKPOINT() jgil_checkpoint_at(__func__)
+
+/* Nonzero once Thread.interrupt() reached the Java thread that made this call
+ * (its interrupt status stays set).  After a thread's first, a poll reads a flag
+ * in native memory: poll about once a millisecond, outside critical regions.
+ * Outside blocks, a virtual thread's poll may answer for its carrier's last. */
 static inline int jgil_cancelled(void) { return jgil_api_ptr->cancelled(); }
 
 /* Throws org.jgil.NativeCancelledException (a CancellationException) naming
  * `site`; call it holding the lock again, after END.  Returns 0. */
-static inline int jgil_throw_cancelled(JNIEnv *env, const char *site)
-{
-    jclass cls = JGIL_JNI(env)->FindClass(env, "org/jgil/NativeCancelledException");
-    if (cls != NULL) {
-        char msg[256];
-        int n = 0;
-        const char *p;
-        for (p = site ? site : "native call"; *p && n < 200; p++)
-            msg[n++] = *p;
-        for (p = ": cancelled, the calling thread was interrupted"; *p; p++)
-            msg[n++] = *p;
-        msg[n] = 0;
-        JGIL_JNI(env)->ThrowNew(env, cls, msg);
-        JGIL_JNI(env)->DeleteLocalRef(env, cls);
-    }
-    return 0;
-}
+static inline int jgil_throw_cancelled(JNIEnv *env, const char *site) { return jgil_throw_cancelled_(env, site); }
 
-/* Checked mode only: 0 if the calling thread holds the lock, else -1 with an
- * IllegalStateException pending that names `site` (e.g. a native thread about
- * to call managed code without jgil_ensure(), or code inside a released
- * section).  Outside checked mode it checks nothing and costs one load. */
-static inline int jgil_require_gil_at(const char *site)
-{
-    if (__builtin_expect(__atomic_load_n(&jgil_api_ptr->state->slow_flags, __ATOMIC_RELAXED)
-                         & JGIL_SLOW_CHECKED, 0))
-        return jgil_api_ptr->require_gil(site);
-    return 0;
-}
-#define JGIL_REQUIRE_GIL() jgil_require_gil_at(__func__)
+/* Finds the runtime (org.jgil.GilRuntime): 0, or -1 with a Java exception
+ * pending, also when this header is newer than the runtime.  JNI_OnLoad. */
+static inline int jgil_import(JNIEnv *env) { return jgil_import_(env); }
 
-/* A safe point for native code that runs long while HOLDING the lock: if a
- * waiter has asked for the lock, give it up, let the waiter run, take it back
- * (Gil.checkpoint() for C).  Needs the lock: in checked mode, calling it
- * without gives an IllegalStateException naming the call site.  Otherwise one
- * or two loads. */
-static inline void jgil_checkpoint_at(const char *site)
-{
-    jgil_state *s = jgil_api_ptr->state;
-    if (__builtin_expect((__atomic_load_n(&s->drop_request, __ATOMIC_RELAXED)
-                          | (__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) & JGIL_SLOW_CHECKED)) != 0, 0))
-        jgil_api_ptr->checkpoint(site);
-}
-#define jgil_checkpoint() jgil_checkpoint_at(__func__)
-
-/* ---- releasing only when it pays (numpy's NPY_BEGIN_THREADS_THRESHOLDED) ---- */
-
-/* What a "not released" block keeps in place of a saved state. */
-#define JGIL_TSTATE_HELD ((jgil_tstate)-2)
-
-/* Calls expected to run at least this long are always released by the
- * adaptive macros.  Below it a caller that nobody waits for keeps the lock:
- * a waiter that arrives meanwhile waits at most this long, 1% of the default
- * 5 ms switch interval.  Define it before including jgil.h to change it. */
-#ifndef JGIL_ADAPTIVE_LONG_NS
-#define JGIL_ADAPTIVE_LONG_NS 50000
-#endif
-
-/* 1 if a call expected to take `expected_ns` should give the lock up: it is
- * long, or another thread is waiting for the lock right now (the WAITERS bit
- * of the owner word, read inline), or checked mode wants every block
- * verified.  One or two loads. */
-static inline int jgil_should_release(int64_t expected_ns)
-{
-    jgil_state *s = jgil_api_ptr->state;
-    return expected_ns >= JGIL_ADAPTIVE_LONG_NS
-        || (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) & JGIL_WAITERS_BIT) != 0
-        || (__atomic_load_n(&s->slow_flags, __ATOMIC_RELAXED) & JGIL_SLOW_CHECKED) != 0;
-}
-
-/* ---- the blocks ----
- *
- * Every block is a scope whose state (a jgil_block) carries a cleanup
- * attribute: however the scope is left -- through its END, or early with
- * return, break, continue, goto, or a C++ exception (C++, or C built with
- * -fexceptions) -- the cleanup re-takes the lock, so a thread never goes on
- * running managed code unlocked.  Only longjmp (and an exception through C
- * built without -fexceptions) skips it; checked mode reports such a block at
- * the thread's next lock operation, naming it.
- *
- * A refused BEGIN (a thread that does not hold the lock; checked mode finding
- * a misuse; an extension that never called jgil_import) leaves a Java
- * exception pending and SKIPS the block's body, so that no JNI call runs with
- * an exception pending: initialise what the body computes, and check
- * (*env)->ExceptionCheck(env) after END where it matters.
- *
- * END closes the body's braces first and then the block's, so objects a C++
- * caller declares inside the body are destroyed BEFORE the lock is re-taken
- * (a pinned-array guard released there, as it must be); objects declared
- * before BEGIN live across the whole block.
- *
- * The macros keep errno across the lock operations, as CPython's do: the fast
- * path never touches it, and the slow paths in the runtime restore it. */
-typedef struct jgil_block {
-    jgil_tstate saved;     /* 0: refused; JGIL_TSTATE_HELD: holding, nothing to re-take */
-    const char *site;
-    int cancellable;       /* a cancellable section is open: close it first */
-} jgil_block;
-
-static inline __attribute__((always_inline)) void jgil_block_end(jgil_block *b)
-{
-    if (__builtin_expect(b->cancellable, 0))
-        jgil_api_ptr->cancel_end();
-    if (b->saved != 0 && b->saved != JGIL_TSTATE_HELD)
-        jgil_restore_thread_at(b->saved, b->site);
-}
-
-/* A block that keeps the lock: in checked mode, 0 with an exception pending
- * (the body is skipped) if the caller does not hold it. */
-static inline jgil_tstate jgil_keep_at(const char *site)
-{
-    return jgil_require_gil_at(site) == 0 ? JGIL_TSTATE_HELD : 0;
-}
-
-#define JGIL_BLOCK_OPEN_(site, how) \
-    { \
-        jgil_block _jgil_blk __attribute__((cleanup(jgil_block_end))) = { 0, (site), 0 }; \
-        _jgil_blk.saved = (how); \
-        if (_jgil_blk.saved != 0) {
-
-#define JGIL_BEGIN_ALLOW_THREADS_NAMED(name) \
-    JGIL_BLOCK_OPEN_(name, jgil_save_thread_at(_jgil_blk.site))
-
-#define JGIL_BEGIN_ALLOW_THREADS JGIL_BEGIN_ALLOW_THREADS_NAMED(__func__)
-
-/* Inside a block: take the lock for a moment (to call managed code) and give
- * it up again.  Leaving the block between the two is fine: nothing to re-take. */
-#define JGIL_BLOCK_THREADS \
-    jgil_restore_thread_at(_jgil_blk.saved, _jgil_blk.site); \
-    _jgil_blk.saved = JGIL_TSTATE_HELD;
-#define JGIL_UNBLOCK_THREADS _jgil_blk.saved = jgil_save_thread_at(_jgil_blk.site);
-
-/* The lock is re-taken by the cleanup as the scope closes. */
-#define JGIL_END_ALLOW_THREADS \
-        } \
-    }
-
-/* Release only if `cond` holds (e.g. n > 512): tiny work is not worth the
- * release.  When the lock is kept, checked mode still verifies that the caller
- * holds it (and skips the body if not).  Close with JGIL_END_ALLOW_THREADS_IF.
- * Inside, test JGIL_RELEASED to know which way it went; JGIL_BLOCK/UNBLOCK_THREADS
- * are not allowed in these blocks. */
-#define JGIL_BEGIN_ALLOW_THREADS_IF(cond) \
-    JGIL_BLOCK_OPEN_(__func__, (cond) ? jgil_save_thread_at(_jgil_blk.site) : jgil_keep_at(_jgil_blk.site))
-
-#define JGIL_RELEASED (_jgil_blk.saved != JGIL_TSTATE_HELD)
-
-#define JGIL_END_ALLOW_THREADS_IF JGIL_END_ALLOW_THREADS
-
-/* Adaptive: release if the call is known to be long (expected_ns >=
- * JGIL_ADAPTIVE_LONG_NS) or another thread is waiting for the lock now. */
-#define JGIL_BEGIN_ALLOW_THREADS_ADAPTIVE(expected_ns) \
-    JGIL_BEGIN_ALLOW_THREADS_IF(jgil_should_release(expected_ns))
-#define JGIL_END_ALLOW_THREADS_ADAPTIVE JGIL_END_ALLOW_THREADS
-
-/* ---- cancellation (Ruby's rb_nogvl unblocking function) ---- */
-
-/* A released section that Thread.interrupt() can break: the kernel polls
- * jgil_cancelled(), and if `ubf` is not NULL the cancel watcher calls
- * ubf(arg) once, on its own thread, within about a millisecond of the
- * interrupt, to wake a blocking wait (write to an eventfd/pipe the kernel
- * polls, pthread_cond_signal, shutdown(2) a socket...).  ubf must be
- * async-safe-ish: no JNI, no lock the kernel may hold while blocking.  It can
- * also fire spuriously (a thread interrupted and cleared): confirm with
- * jgil_cancelled().  After END, throw with jgil_throw_cancelled().  The
- * section is closed (the ubf forgotten) however the block is left. */
-#define JGIL_BEGIN_ALLOW_THREADS_CANCELLABLE(ubf, arg) \
-    JGIL_BEGIN_ALLOW_THREADS_NAMED(__func__) \
-        jgil_api_ptr->cancel_begin((ubf), (arg)); \
-        _jgil_blk.cancellable = 1;
-
-#define JGIL_END_ALLOW_THREADS_CANCELLABLE JGIL_END_ALLOW_THREADS
+/* The pointer to the runtime, once per extension; a stand-in until jgil_import
+ * (a forgotten import throws, never crashes). */
+#define JGIL_DEFINE_API \
+    const jgil_api *jgil_api_ptr __attribute__((visibility("hidden"))) = &jgil_not_imported_api_;
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,7 @@
  *                          (pybind11's gil_scoped_release).
  *   jgil::gil_acquire      takes the lock from any thread -- a native thread
  *                          is attached to the JVM -- and gives back what it
- *                          took (jgil_ensure/jgil_release; pybind11's
+ *                          took (jgil_ensure/jgil_ensure_end; pybind11's
  *                          gil_scoped_acquire).
  *   jgil::call_released    runs a callable with the lock released, catches
  *                          every C++ exception, re-takes the lock, THEN throws
@@ -43,18 +43,15 @@
 
 #include <cxxabi.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <new>
 #include <stdexcept>
-#include <string>
 #include <type_traits>
 #include <typeinfo>
-#include <utility>
 
 #include "jgil.h"
+#include "jgil/jgil_detail.hpp"
 
 namespace jgil {
 
@@ -64,7 +61,7 @@ public:
     const char *what() const noexcept override { return "cancelled, the calling thread was interrupted"; }
 };
 
-/* Throws jgil::cancelled if the calling thread was interrupted; a poll costs a few ns. */
+/* Throws jgil::cancelled if the calling thread was interrupted; as cheap to poll as jgil_cancelled(). */
 inline void throw_if_cancelled()
 {
     if (jgil_cancelled())
@@ -136,7 +133,7 @@ public:
     ~gil_acquire()
     {
         if (state_ >= 0)
-            jgil_release(state_);
+            jgil_ensure_end(state_);
     }
     gil_acquire(const gil_acquire &) = delete;
     gil_acquire &operator=(const gil_acquire &) = delete;
@@ -157,64 +154,6 @@ inline bool require_gil(const char *site = __builtin_FUNCTION()) noexcept
 {
     return jgil_require_gil_at(site) == 0;
 }
-
-namespace detail {
-
-/* "N3foo5errorE" -> "foo::error"; the mangled name if demangling fails. */
-inline void demangle(const char *mangled, char *out, size_t size) noexcept
-{
-    int status = 0;
-    char *name = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
-    const char *src = status == 0 && name != nullptr ? name : mangled;
-    std::strncpy(out, src, size - 1);
-    out[size - 1] = 0;
-    std::free(name);
-}
-
-inline void throw_new(JNIEnv *env, const char *cls_name, const char *type, const char *what,
-                      const char *site) noexcept
-{
-    char msg[1024];
-    std::snprintf(msg, sizeof msg, "%s%s(C++ %s%s%s)", what ? what : "", what ? " " : "", type,
-                  site ? " in " : "", site ? site : "");
-    jclass cls = env->FindClass(cls_name);
-    if (cls != nullptr) {
-        env->ThrowNew(cls, msg);
-        env->DeleteLocalRef(cls);
-    }
-}
-
-inline void throw_native(JNIEnv *env, const char *type, const char *what, const char *site) noexcept
-{
-    jclass cls = env->FindClass("org/jgil/NativeException");
-    if (cls == nullptr) {
-        /* An old runtime: fall back to a RuntimeException with the same text. */
-        env->ExceptionClear();
-        throw_new(env, "java/lang/RuntimeException", type, what, site);
-        return;
-    }
-    jmethodID ctor = env->GetMethodID(cls, "<init>",
-                                      "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)V");
-    if (ctor != nullptr) {
-        jvalue args[3];
-        args[0].l = env->NewStringUTF(type);
-        args[1].l = what ? env->NewStringUTF(what) : nullptr;
-        args[2].l = site ? env->NewStringUTF(site) : nullptr;
-        if (!env->ExceptionCheck()) {
-            jobject ex = env->NewObjectA(cls, ctor, args);
-            if (ex != nullptr) {
-                env->Throw(static_cast<jthrowable>(ex));
-                env->DeleteLocalRef(ex);
-            }
-        }
-        for (jvalue &a : args)
-            if (a.l != nullptr)
-                env->DeleteLocalRef(a.l);
-    }
-    env->DeleteLocalRef(cls);
-}
-
-} // namespace detail
 
 /*
  * Throws the Java exception that matches the C++ exception `error`; call it
@@ -260,46 +199,6 @@ inline void translate_exception(JNIEnv *env, std::exception_ptr error, const cha
         detail::throw_native(env, type, nullptr, site);
     }
 }
-
-namespace detail {
-/* The body of call_released and call_released_cancellable: run fn() inside a
- * Guard built from guard_args and the site, catch everything, and translate it
- * once the guard's destructor has re-taken the lock. */
-template <class Guard, class F, class... GuardArgs>
-auto run_released(JNIEnv *env, const char *site, F &fn, GuardArgs... guard_args)
-    -> std::invoke_result_t<F &>
-{
-    using R = std::invoke_result_t<F &>;
-    std::exception_ptr error;
-    if constexpr (std::is_void_v<R>) {
-        {
-            Guard nogil(guard_args..., site);
-            if (!nogil.ok())
-                return;
-            try {
-                fn();
-            } catch (...) {
-                error = std::current_exception();
-            }
-        } // the lock is back here
-        translate_exception(env, error, site);
-    } else {
-        R result{};
-        {
-            Guard nogil(guard_args..., site);
-            if (!nogil.ok())
-                return result;
-            try {
-                result = fn();
-            } catch (...) {
-                error = std::current_exception();
-            }
-        } // the lock is back here
-        translate_exception(env, error, site);
-        return result;
-    }
-}
-} // namespace detail
 
 /*
  * Runs fn() with the lock released; returns its result, or a value-initialized

@@ -41,7 +41,7 @@ void jgil_stats_abandon(void);
 int jgil_stats_period(void);
 
 /* Tests only: make every membarrier(2) call fail with EPERM from now on
- * (org.jgil.NativeProbe.failBarrier). */
+ * (the fake-JVM tests of native/test: lock_barrier_*). */
 void jgil_test_fail_barrier(int on);
 
 /* Same clock as System.nanoTime() on Linux. */

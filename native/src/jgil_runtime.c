@@ -3,16 +3,51 @@
  *
  * What lives here: the shared lock state (one cache line for the owner word,
  * one for the flags), the API table that extensions import, and the slow
- * paths.  The fast paths are inline in jgil.h and never come here.
+ * paths.  The fast paths are inline in jgil.h (jgil/jgil_detail.h) and never
+ * come here.
+ *
+ * The lock lives in one 64-bit word of native memory that Java and C share.
+ * The word holds the owner's Java thread id, or 0 when the lock is free, plus
+ * a WAITERS bit that a thread sets before it blocks.  Only when the fast path
+ * fails -- somebody is waiting, or the lock is taken -- do we go to the slow
+ * path, which calls up into the Java scheduler that decides who gets the lock
+ * next (see org.jgil.Scheduler).  This is PyPy's "fastgil" shape with
+ * CPython's scheduling on the slow path.
+ *
+ * The fast path uses no atomic read-modify-write at all.  A locked
+ * instruction costs more than the whole budget for a release and a re-take
+ * (docs/performance.md), so (like HotSpot's biased locking, and the quickly
+ * re-acquirable locks of Dice, Moir and Scherer):
+ *
+ *   - JGIL_BEGIN_ALLOW_THREADS gives the lock up with a plain store that
+ *     *reserves* it for the caller (owner | RESERVED).  A reserved lock is
+ *     free: any other thread may take it, but must first revoke the
+ *     reservation (below), which is slow (a process-wide barrier) and turns
+ *     reservations off for a while, so a lock that really moves between
+ *     threads goes back to plain stores and CASes.
+ *   - JGIL_END_ALLOW_THREADS finds its own reservation still there and takes
+ *     the lock back with a plain store.  Before looking, it raises its
+ *     thread's "retaking" flag (a slot the runtime hands each thread once and
+ *     never frees, so a late revoker never reads a dead stack) that a revoker
+ *     reads after its barrier: Dekker's handshake, where the barrier the fast
+ *     side would need is paid by the slow side instead (membarrier(2), as
+ *     liburcu does).
+ *   - Waiters publish themselves in `waiting` the same way before they set
+ *     the WAITERS bit, so a plain store that raced with them is noticed by
+ *     the releaser's next load and repaired on the slow path (release_raced).
+ * Where membarrier(2) is missing the runtime selects JGIL_MODE_FENCED and the
+ * fast path is one CAS each way instead; where it stops working later (EPERM
+ * from a seccomp filter, a restore that dropped the registration), the runtime
+ * switches to FENCED for good and never revokes a live reservation without it.
  *
  * Every slow path is an upcall into org.jgil.GilRuntime, where the scheduling
- * policy decides who runs next.  That costs about 60 ns, paid only when the
- * lock is contended, in checked mode, or for native-thread attach -- never on
- * an uncontended release/re-take.
+ * policy decides who runs next.  It is paid only when the lock is contended,
+ * in checked mode, or for native-thread attach -- never on an uncontended
+ * release/re-take.
  *
  * Threads that are not attached to the JVM cannot call into Java at all, so
  * jgil_ensure() attaches them (as daemons, so that a native thread never keeps
- * the JVM alive) and jgil_release() detaches what it attached.
+ * the JVM alive) and jgil_ensure_end() detaches what it attached.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -38,7 +73,6 @@ static jmethodID mid_acquire_from_native;
 static jmethodID mid_ensure_from_native;
 static jmethodID mid_release_ensured;
 static jmethodID mid_is_held;
-static jmethodID mid_is_interrupted;
 static jmethodID mid_require_gil;
 static jmethodID mid_checkpoint;
 static jmethodID mid_add_suppressed;
@@ -65,7 +99,7 @@ static JNIEnv *env_for_upcall(void)
     return env;
 }
 
-/* ---- reservations (see the design note in jgil.h) ---- */
+/* ---- reservations (see the design note on top) ---- */
 
 #define FLAG_BITS (JGIL_WAITERS_BIT | JGIL_RESERVED_BIT | JGIL_REVOKING_BIT)
 
@@ -120,7 +154,7 @@ static void set_mode(int32_t *field, int mode)
 }
 
 /* Makes every thread of the process pass a full memory barrier: the other
- * half of the compiler barriers in jgil.h's fast paths.  0, or -1 once the
+ * half of the compiler barriers in the fast paths (jgil/jgil_detail.h).  0, or -1 once the
  * barrier is lost (see above). */
 static int heavy_barrier(void)
 {
@@ -585,7 +619,7 @@ static jgil_gilstate ensure(void)
     return result;
 }
 
-static void release(jgil_gilstate st)
+static void ensure_end(jgil_gilstate st)
 {
     if (st < 0)
         return;
@@ -658,7 +692,7 @@ static const jgil_api runtime_api = {
     save_thread_slow,
     restore_thread_slow,
     ensure,
-    release,
+    ensure_end,
     check,
     jgil_cancel_poll,
     require_gil,
@@ -692,7 +726,6 @@ JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_init(JNIEnv *env, jclass cls)
         || !(mid_ensure_from_native = static_method(env, cls, "ensureFromNative", "()Z"))
         || !(mid_release_ensured = static_method(env, cls, "releaseEnsured", "()V"))
         || !(mid_is_held = static_method(env, cls, "isHeldFromNative", "()Z"))
-        || !(mid_is_interrupted = static_method(env, cls, "isInterruptedFromNative", "()Z"))
         || !(mid_require_gil = static_method(env, cls, "requireGilFromNative", "(J)V"))
         || !(mid_checkpoint = static_method(env, cls, "checkpointFromNative", "(J)V")))
         return; /* NoSuchMethodError pending */

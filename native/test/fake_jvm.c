@@ -9,14 +9,16 @@
 #include "fake_jvm.h"
 #include "jgil.h"
 
-JNIEXPORT jlong JNICALL Java_org_jgil_GilRuntime_apiAddress0(JNIEnv *env, jclass cls);
+/* The runtime's, where it is linked in (weak: test_cxx runs on fake_api.c instead). */
+JNIEXPORT jlong JNICALL Java_org_jgil_GilRuntime_apiAddress0(JNIEnv *env, jclass cls) __attribute__((weak));
 JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_cancelSetArmed(JNIEnv *env, jclass cls, jlong rec,
-                                                               jboolean armed, jboolean interrupted);
+                                                               jboolean armed, jboolean interrupted)
+    __attribute__((weak));
 static int arm_records; /* fake_arm_cancel_records() */
 
 static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
 static fobj *objects;
-static long upcalls, attached_count;
+static long upcalls, attached_count, throws;
 static int64_t next_tid = 1;
 static int fail_critical, fail_attach;
 static const char *throw_in_upcall;
@@ -76,6 +78,8 @@ void fake_free_all(void)
         fobj *next = o->next;
         if (o->kind == F_ARRAY || o->kind == F_STRING)
             free(o->data);
+        for (int i = 0; i < 3; i++)
+            free(o->args[i]);
         free(o->message);
         free(o);
         o = next;
@@ -116,15 +120,25 @@ jclass fake_class(const char *name)
     return (jclass)new_obj(F_CLASS, name);
 }
 
+static void set_pending(fobj *t)
+{
+    t->held = fake_gil_held();
+    __atomic_fetch_add(&throws, 1, __ATOMIC_SEQ_CST);
+    pending = t;
+}
+
 static void throw_new(const char *cls, const char *message)
 {
     fobj *t = new_obj(F_THROWABLE, cls);
     t->message = strdup(message ? message : "");
-    pending = t;
+    set_pending(t);
 }
 
 const char *fake_pending(void) { return pending ? pending->name : NULL; }
 const char *fake_pending_message(void) { return pending ? pending->message : NULL; }
+const char *fake_pending_arg(int i) { return pending && i >= 0 && i < 3 ? pending->args[i] : NULL; }
+int fake_pending_held(void) { return pending ? pending->held : 0; }
+long fake_throws(void) { return __atomic_load_n(&throws, __ATOMIC_SEQ_CST); }
 void fake_clear(void) { pending = NULL; }
 void fake_set_interrupted(int on) { interrupted = on; }
 void fake_fail_critical(int on) { fail_critical = on; }
@@ -206,9 +220,10 @@ typedef struct fmethod {
 
 static const fmethod methods[] = {
     { "releaseFromNative", "(J)J" }, { "acquireFromNative", "(JJ)V" }, { "ensureFromNative", "()Z" },
-    { "releaseEnsured", "()V" }, { "isHeldFromNative", "()Z" }, { "isInterruptedFromNative", "()Z" },
+    { "releaseEnsured", "()V" }, { "isHeldFromNative", "()Z" },
     { "apiAddress", "(I)J" }, { "run", "()V" }, { "cancelArm", "(J)Z" }, { "requireGilFromNative", "(J)V" },
     { "checkpointFromNative", "(J)V" }, { "addSuppressed", "(Ljava/lang/Throwable;)V" },
+    { "<init>", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)V" }, /* NativeException */
 };
 
 static int ise(const char *what)
@@ -257,12 +272,10 @@ static jlong upcall(jmethodID mid, va_list ap)
     }
     if (strcmp(m->name, "isHeldFromNative") == 0)
         return owner == my_tid;
-    if (strcmp(m->name, "isInterruptedFromNative") == 0)
-        return interrupted;
     if (strcmp(m->name, "cancelArm") == 0) {
         /* No watcher here: by default every poll asks; armed, a record answers from its flag. */
         jlong rec = va_arg(ap, jlong);
-        if (__atomic_load_n(&arm_records, __ATOMIC_RELAXED))
+        if (__atomic_load_n(&arm_records, __ATOMIC_RELAXED) && Java_org_jgil_GilRuntime_cancelSetArmed)
             Java_org_jgil_GilRuntime_cancelSetArmed(NULL, NULL, rec, JNI_TRUE, interrupted ? JNI_TRUE : JNI_FALSE);
         return interrupted;
     }
@@ -273,12 +286,12 @@ static jlong upcall(jmethodID mid, va_list ap)
     }
     if (strcmp(m->name, "checkpointFromNative") == 0) {
         if (owner != my_tid)
-            return ise("jgil_checkpoint() without the GIL");
+            return ise("JGIL_CHECKPOINT() without the GIL");
         fake_gil_release(); /* let a waiter in, as Gil.checkpoint() would */
         fake_gil_acquire();
         return 0;
     }
-    if (strcmp(m->name, "apiAddress") == 0)
+    if (strcmp(m->name, "apiAddress") == 0 && Java_org_jgil_GilRuntime_apiAddress0)
         return Java_org_jgil_GilRuntime_apiAddress0(NULL, NULL);
     DIE("unexpected upcall %s", m->name);
 }
@@ -301,8 +314,24 @@ static jint JNICALL Throw(JNIEnv *env, jthrowable t)
     enter("Throw", 0);
     if (t == NULL || ((fobj *)t)->kind != F_THROWABLE)
         DIE("Throw of a non-throwable");
-    pending = (fobj *)t;
+    set_pending((fobj *)t);
     return 0;
+}
+
+/* Only throwables are constructed here (jgil.hpp's NativeException). */
+static jobject JNICALL NewObjectA(JNIEnv *env, jclass cls, jmethodID ctor, const jvalue *args)
+{
+    (void)env;
+    enter("NewObjectA", 0);
+    if (strcmp(((const fmethod *)ctor)->name, "<init>") != 0)
+        DIE("NewObjectA with a method that is not a constructor");
+    fobj *t = new_obj(F_THROWABLE, ((fobj *)cls)->name);
+    t->message = strdup("");
+    for (int i = 0; i < 3; i++) {
+        fobj *a = (fobj *)args[i].l;
+        t->args[i] = a != NULL ? strdup(a->data) : NULL;
+    }
+    return (jobject)t;
 }
 
 static jthrowable JNICALL ExceptionOccurred(JNIEnv *env) { (void)env; enter("ExceptionOccurred", 1); return (jthrowable)pending; }
@@ -350,38 +379,33 @@ static jmethodID JNICALL GetMethodID(JNIEnv *env, jclass c, const char *name, co
     return find_method("GetMethodID", name, sig);
 }
 
-static jlong JNICALL CallStaticLongMethod(JNIEnv *env, jclass c, jmethodID mid, ...)
+/* A call into Java: the caller must check for an exception before its next JNI call. */
+static jlong call_static(const char *fn, jmethodID mid, va_list ap)
 {
-    (void)env; (void)c;
-    enter("CallStaticLongMethod", 0);
-    unchecked = "CallStaticLongMethod";
-    va_list ap;
-    va_start(ap, mid);
-    jlong r = upcall(mid, ap);
-    va_end(ap);
-    return r;
+    enter(fn, 0);
+    unchecked = fn;
+    return upcall(mid, ap);
 }
 
-static jboolean JNICALL CallStaticBooleanMethod(JNIEnv *env, jclass c, jmethodID mid, ...)
-{
-    (void)env; (void)c;
-    enter("CallStaticBooleanMethod", 0);
-    unchecked = "CallStaticBooleanMethod";
-    va_list ap;
-    va_start(ap, mid);
-    jlong r = upcall(mid, ap);
-    va_end(ap);
-    return r != 0;
-}
+#define CALL_STATIC(Type, jtype, convert) \
+    static jtype JNICALL CallStatic##Type##Method(JNIEnv *env, jclass c, jmethodID mid, ...) \
+    { \
+        (void)env; (void)c; \
+        va_list ap; \
+        va_start(ap, mid); \
+        jlong r = call_static("CallStatic" #Type "Method", mid, ap); \
+        va_end(ap); \
+        return convert; \
+    }
+CALL_STATIC(Long, jlong, r)
+CALL_STATIC(Boolean, jboolean, r != 0)
 
 static void JNICALL CallStaticVoidMethod(JNIEnv *env, jclass c, jmethodID mid, ...)
 {
     (void)env; (void)c;
-    enter("CallStaticVoidMethod", 0);
-    unchecked = "CallStaticVoidMethod";
     va_list ap;
     va_start(ap, mid);
-    upcall(mid, ap);
+    (void)call_static("CallStaticVoidMethod", mid, ap);
     va_end(ap);
 }
 
@@ -568,6 +592,7 @@ JNIEnv *fake_start(void)
     table.FindClass = FindClass;
     table.ThrowNew = ThrowNew;
     table.Throw = Throw;
+    table.NewObjectA = NewObjectA;
     table.ExceptionOccurred = ExceptionOccurred;
     table.ExceptionDescribe = ExceptionDescribe;
     table.ExceptionClear = ExceptionClear;

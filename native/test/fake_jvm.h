@@ -11,13 +11,18 @@
  *   - no call from a thread that is not attached;
  *   - every critical region released, with the pointer it was given.
  * Upcalls into org.jgil.GilRuntime go to a small lock written in C here (the
- * "Java side"), over the runtime's shared state, with the same rules.
+ * "Java side"), over the shared state of whatever jgil_api_ptr points at: the
+ * runtime's (test_native), or fake_api.c's (test_cxx).
  */
 #ifndef FAKE_JVM_H
 #define FAKE_JVM_H
 
 #include <stdint.h>
 #include <jni.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 enum fkind { F_ARRAY = 1, F_BUFFER, F_CLASS, F_STRING, F_THROWABLE, F_RUNNABLE };
 
@@ -28,6 +33,8 @@ typedef struct fobj {
     void *data;             /* array elements or buffer address */
     jlong length;           /* elements (arrays) or capacity (buffers) */
     int esize;
+    char *args[3];          /* throwables made by NewObjectA: the constructor's String arguments */
+    int held;               /* throwables: did the thrower hold the GIL (fake_gil_held) */
     void (*run)(void *);    /* runnables */
     void *arg;
     struct fobj *next;      /* all objects, freed by fake_free_all */
@@ -49,6 +56,12 @@ jclass fake_class(const char *name);
 /* The pending exception's class name (e.g. "java/lang/IllegalArgumentException") or NULL. */
 const char *fake_pending(void);
 const char *fake_pending_message(void);
+/* The pending exception's constructor argument i (NewObjectA with Strings), or NULL. */
+const char *fake_pending_arg(int i);
+/* Whether the GIL was held when the pending exception was thrown. */
+int fake_pending_held(void);
+/* Exceptions thrown so far (Throw, ThrowNew). */
+long fake_throws(void);
 void fake_clear(void);
 
 /* Knobs. */
@@ -71,5 +84,9 @@ void fake_arm_cancel_records(int on);
 void fake_gil_acquire(void);
 void fake_gil_release(void);
 int fake_gil_held(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,14 +1,11 @@
 /*
- * test_native.c -- libjgil's own C (jgil_runtime.c, jni_probe.c, the kernels)
- * against the fake JVM of fake_jvm.c, under ASan/UBSan.
- *
- *   test_native runtime   slow paths, checked mode, no-lock, ensure/release on native threads, shutdown
- *   test_native kernels   every kernel, every ISA level, array and direct forms, ranges with canaries
- *   test_native badargs   the C-side argument checks: bad sizes and ranges throw, write nothing
- *   test_native lock.*    the lock's promise in corner cases (see each test): virtual threads,
- *                         three-way races, a lost barrier, blocks left early, recycled slots,
- *                         statistics, an extension that never imported the runtime
+ * test_native.c -- libjgil's own C (the runtime, the kernels, NativeProbe)
+ * and the test library's probes, against the fake JVM of fake_jvm.c, under
+ * whatever sanitizer the build chose (JGIL_SANITIZE).  CTest runs each test
+ * in a process of its own: some leave the process changed for good (a
+ * fenced lock, a runtime marked as shutting down).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -21,15 +18,13 @@
 #include "fake_jvm.h"
 #include "jgil.h"
 
-long checks_passed;
-
-/* ---- the natives under test (their headers come from javac -h, or are stubs) ---- */
+/* ---- the natives under test, declared here (the javac -h headers are not included) ---- */
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved);
 JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_init(JNIEnv *env, jclass cls);
 JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_markShutdown(JNIEnv *env, jclass cls);
 JNIEXPORT jobject JNICALL Java_org_jgil_GilRuntime_stateBuffer(JNIEnv *env, jclass cls);
 JNIEXPORT jstring JNICALL Java_org_jgil_GilRuntime_siteName(JNIEnv *env, jclass cls, jlong site);
-JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_noopReleased(JNIEnv *env, jclass cls);
+JNIEXPORT void JNICALL Java_org_jgil_probe_NativeProbe_noopReleased(JNIEnv *env, jclass cls);
 JNIEXPORT jint JNICALL Java_org_jgil_GilRuntime_selectMode(JNIEnv *env, jclass cls, jint wanted);
 JNIEXPORT jlong JNICALL Java_org_jgil_GilRuntime_settle(JNIEnv *env, jclass cls);
 JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_heavyBarrier(JNIEnv *env, jclass cls);
@@ -40,13 +35,13 @@ void jgil_test_fail_barrier(int on);
 /* jgil_ffm.c: what org.jgil.ffm.GilLinker.released() calls through critical downcalls. */
 int64_t jgil_ffm_release(int64_t tid);
 int jgil_ffm_retake(int64_t tid);
-/* noimport_ext.c: a separate library whose blocks run without jgil_import. */
-int noimport_block(JNIEnv *env, int n);
-int noimport_require(void);
-void noimport_checkpoint(void);
-JNIEXPORT void JNICALL Java_org_jgil_NativeProbe_spin(JNIEnv *env, jclass cls, jlong nanos, jboolean release,
-                                                      jlongArray interval);
-JNIEXPORT jint JNICALL Java_org_jgil_NativeProbe_runOnNativeThread(JNIEnv *env, jclass cls, jobject action);
+JNIEXPORT void JNICALL Java_org_jgil_probe_NativeProbe_spin(JNIEnv *env, jclass cls, jlong nanos, jboolean release,
+                                                            jlongArray interval);
+/* libjgiltest (native/test/jni), loaded as the JVM loads an extension. */
+JNIEXPORT jint JNICALL Java_org_jgil_ThreadProbe_runOnNativeThread(JNIEnv *env, jclass cls, jobject action);
+JNIEXPORT jint JNICALL Java_org_jgil_NotImportedProbe_block(JNIEnv *env, jclass cls, jint n);
+JNIEXPORT jint JNICALL Java_org_jgil_NotImportedProbe_requireGil(JNIEnv *env, jclass cls);
+JNIEXPORT void JNICALL Java_org_jgil_NotImportedProbe_checkpoint(JNIEnv *env, jclass cls);
 #define K(name) Java_org_jgil_kernels_KernelNative_##name
 JNIEXPORT jint JNICALL K(bestIsa)(JNIEnv *env, jclass cls);
 JNIEXPORT jint JNICALL K(setIsa)(JNIEnv *env, jclass cls, jint level);
@@ -87,8 +82,12 @@ static void expect_none(void)
     CHECK_MSG(fake_pending() == NULL, "unexpected %s: %s", fake_pending(), fake_pending_message());
 }
 
+/* Starts the fake JVM, loads libjgil and the test library into it; once a process. */
 static void start(void)
 {
+    static int started;
+    if (started++)
+        return;
     env = fake_start();
     CHECK(JNI_OnLoad(fake_vm(), NULL) == JNI_VERSION_1_8);
     Java_org_jgil_GilRuntime_init(env, fake_class("org/jgil/GilRuntime"));
@@ -103,9 +102,33 @@ static void start(void)
     CHECK((*env)->GetDirectBufferCapacity(env, buf) == (jlong)sizeof(jgil_state));
     CHECK(Java_org_jgil_GilRuntime_siteName(env, NULL, 0) == NULL);
     CHECK(Java_org_jgil_GilRuntime_siteName(env, NULL, (jlong)(intptr_t)"dot") != NULL);
+    /* The test library, as the JVM loads it: its own JNI_OnLoad, which imports the runtime. */
+    void *probes = dlopen("libjgiltest.so", RTLD_NOW | RTLD_NOLOAD);
+    CHECK_MSG(probes != NULL, "libjgiltest.so is not loaded: %s", dlerror());
+    jint (*onload)(JavaVM *, void *) = probes ? (jint (*)(JavaVM *, void *))dlsym(probes, "JNI_OnLoad") : NULL;
+    CHECK(onload != NULL && onload(fake_vm(), NULL) == JNI_VERSION_1_8);
+    expect_none();
+}
+
+/* Holds the lock, and has made one slow call, so that the runtime knows this thread's id. */
+static void hold_the_lock(void)
+{
+    fake_gil_acquire();
+    Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
+    expect_none();
+    CHECK(fake_gil_held());
 }
 
 /* ================================================================ runtime */
+
+/* Another thread waits for the lock (its WAITERS bit), or no longer does. */
+static void contended(int on)
+{
+    if (on)
+        __atomic_fetch_or(&state->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    else
+        __atomic_and_fetch(&state->owner, ~JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+}
 
 static int inside;
 static long counter;
@@ -135,9 +158,9 @@ static void *native_thread(void *arg)
         CHECK(!jgil_check() || 1); /* (jgil_check would need the env: allowed, no lock needed) */
         JGIL_END_ALLOW_THREADS
         enter_managed();
-        jgil_release(inner);
+        jgil_ensure_end(inner);
         CHECK(jgil_check());
-        jgil_release(outer);
+        jgil_ensure_end(outer);
         CHECK(fake_env() == NULL); /* the outer release detached what it attached */
     }
     return NULL;
@@ -148,7 +171,7 @@ static void *ensure_during_shutdown(void *arg)
     int *result = arg;
     jgil_gilstate s = jgil_ensure();
     *result = s;
-    jgil_release(s); /* releasing a failed ensure is a no-op */
+    jgil_ensure_end(s); /* releasing a failed ensure is a no-op */
     return NULL;
 }
 
@@ -160,39 +183,54 @@ static void runnable_body(void *arg)
     (*ran)++;
 }
 
-static void test_runtime(void)
+/* n empty released calls: not one calls up, and errno survives them all. */
+static void released_calls_stay_in_native_code(int n, int err)
+{
+    long up = fake_upcalls();
+    errno = err;
+    for (int i = 0; i < n; i++)
+        Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
+    CHECK(fake_upcalls() == up);
+    CHECK(errno == err);
+}
+
+static void uncontended_blocks_never_call_up_and_keep_errno(void)
 {
     start();
-    /* Uncontended: the macros never call up, once the first call in the thread
-     * (a slow one) has told the runtime the thread's id. */
-    fake_gil_acquire();
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
-    long up = fake_upcalls();
-    errno = ERANGE;
-    for (int i = 0; i < 1000; i++)
-        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
-    CHECK(fake_upcalls() == up);
-    CHECK(errno == ERANGE);
+    hold_the_lock();
+    released_calls_stay_in_native_code(1000, ERANGE);
     CHECK(fake_gil_held());
+    fake_gil_release();
+}
 
-    /* WAITERS set: BEGIN goes to the slow path, which keeps errno. */
-    __atomic_fetch_or(&state->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+static void a_waiter_sends_begin_to_the_slow_path_which_keeps_errno(void)
+{
+    start();
+    hold_the_lock();
+    long up = fake_upcalls();
+    contended(1);
     errno = EDOM;
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     expect_none();
     CHECK(errno == EDOM);
     CHECK(fake_upcalls() > up);
     CHECK(fake_gil_held());
-    __atomic_and_fetch(&state->owner, ~JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    contended(0);
+    fake_gil_release();
+}
 
-    /* Checked mode: every call goes up; BEGIN without the lock throws and END does nothing more. */
+/* Every call goes up; BEGIN without the lock throws and END does nothing more. */
+static void checked_mode_calls_up_both_ways_and_refuses_a_block_without_the_lock(void)
+{
+    start();
+    hold_the_lock();
     state->slow_flags = JGIL_SLOW_CHECKED;
-    up = fake_upcalls();
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    long up = fake_upcalls();
+    Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     expect_none();
     CHECK(fake_upcalls() == up + 2);
     fake_gil_release();
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     expect_exception("java/lang/IllegalStateException");
     CHECK(!fake_gil_held());
     CHECK((state->owner & JGIL_OWNER_MASK) == 0);
@@ -202,67 +240,84 @@ static void test_runtime(void)
     expect_exception("java/lang/IllegalStateException");
     CHECK(fake_critical_depth() == 0);
     state->slow_flags = 0;
+}
 
-    /* Statistics (-Djgil.stats): every call goes through the slow functions, but no upcall
-     * unless contended; timed one call in stats_period. */
-    fake_gil_acquire();
+/* -Djgil.stats: every call goes through the slow functions, but calls up only when contended;
+ * one call in stats_period is timed. */
+static void statistics_mode_calls_up_only_when_contended(void)
+{
+    start();
+    hold_the_lock();
     state->slow_flags = JGIL_SLOW_STATS;
     state->stats_period = 1;
-    up = fake_upcalls();
-    errno = EILSEQ;
-    for (int i = 0; i < 100; i++)
-        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
-    CHECK(fake_upcalls() == up);
-    CHECK(errno == EILSEQ);
-    __atomic_fetch_or(&state->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    released_calls_stay_in_native_code(100, EILSEQ);
+    long up = fake_upcalls();
+    contended(1);
+    Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     expect_none();
     CHECK(fake_upcalls() > up);
     CHECK(fake_gil_held());
-    __atomic_and_fetch(&state->owner, ~JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    contended(0);
     state->stats_period = 4;
     for (int i = 0; i < 100; i++)
-        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+        Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     state->slow_flags = 0;
     fake_gil_release();
+}
 
-    /* Policy "none": no lock to give up, no upcall. */
+static void policy_none_gives_nothing_up_and_never_calls_up(void)
+{
+    start();
     state->slow_flags = JGIL_SLOW_NOLOCK;
-    up = fake_upcalls();
+    long up = fake_upcalls();
     jgil_tstate t = jgil_save_thread();
     CHECK(t == JGIL_TSTATE_NOLOCK);
     jgil_restore_thread(t);
     CHECK(fake_upcalls() == up);
     state->slow_flags = 0;
+}
 
-    /* An exception pending before the slow path: the slow path does nothing (the caller's wins). */
-    fake_gil_acquire();
-    __atomic_fetch_or(&state->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+/* The caller's exception wins: the slow path does nothing. */
+static void an_exception_already_pending_leaves_the_lock_alone(void)
+{
+    start();
+    hold_the_lock();
+    contended(1);
     (*env)->ThrowNew(env, fake_class("java/lang/RuntimeException"), "pending");
-    t = jgil_save_thread();
+    jgil_tstate t = jgil_save_thread();
     CHECK(t == 0);
     jgil_restore_thread(t);
     expect_exception("java/lang/RuntimeException");
     CHECK(fake_gil_held());
-    __atomic_and_fetch(&state->owner, ~JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    contended(0);
+    fake_gil_release();
+}
 
-    /* The probe's spin writes its interval, and refuses a short one. */
+static void spin_writes_its_interval_and_refuses_bad_arguments(void)
+{
+    start();
+    hold_the_lock();
     jobject interval = fake_array(8, 2);
-    Java_org_jgil_NativeProbe_spin(env, NULL, 1000, JNI_TRUE, interval);
+    Java_org_jgil_probe_NativeProbe_spin(env, NULL, 1000, JNI_TRUE, interval);
     expect_none();
     /* ... also when END re-takes through an upcall (checked mode here; contention alike) right
      * before SetLongArrayRegion: the slow path must leave the exception state checked. */
     state->slow_flags = JGIL_SLOW_CHECKED;
-    Java_org_jgil_NativeProbe_spin(env, NULL, 1000, JNI_TRUE, interval);
+    Java_org_jgil_probe_NativeProbe_spin(env, NULL, 1000, JNI_TRUE, interval);
     expect_none();
     CHECK(fake_gil_held());
     state->slow_flags = 0;
-    Java_org_jgil_NativeProbe_spin(env, NULL, 0, JNI_TRUE, fake_array(8, 1));
+    Java_org_jgil_probe_NativeProbe_spin(env, NULL, 0, JNI_TRUE, fake_array(8, 1));
     expect_exception("java/lang/IllegalArgumentException");
-    Java_org_jgil_NativeProbe_spin(env, NULL, -1, JNI_FALSE, NULL);
+    Java_org_jgil_probe_NativeProbe_spin(env, NULL, -1, JNI_FALSE, NULL);
     expect_exception("java/lang/IllegalArgumentException");
+    fake_gil_release();
+}
 
-    /* The kit's checked-mode guard and the native checkpoint. */
+static void require_gil_checks_only_in_checked_mode(void)
+{
+    start();
+    hold_the_lock();
     CHECK(jgil_require_gil_at("test") == 0); /* not checked: no check at all */
     state->slow_flags = JGIL_SLOW_CHECKED;
     CHECK(jgil_require_gil_at("test") == 0);
@@ -270,9 +325,14 @@ static void test_runtime(void)
     fake_gil_release();
     CHECK(jgil_require_gil_at("test") == -1);
     expect_exception("java/lang/IllegalStateException");
-    fake_gil_acquire();
     state->slow_flags = 0;
-    up = fake_upcalls();
+}
+
+static void a_checkpoint_calls_up_only_on_a_drop_request(void)
+{
+    start();
+    hold_the_lock();
+    long up = fake_upcalls();
     jgil_checkpoint_at("test"); /* no drop request: one load, no upcall */
     CHECK(fake_upcalls() == up);
     state->drop_request = 1;
@@ -281,24 +341,40 @@ static void test_runtime(void)
     CHECK(fake_upcalls() == up + 1);
     CHECK(fake_gil_held());
     state->drop_request = 0;
+    fake_gil_release();
+}
 
-    /* Cancellation reads the thread's interrupt status. */
+static void cancellation_reads_the_interrupt_status(void)
+{
+    start();
+    hold_the_lock();
     CHECK(!jgil_cancelled());
     fake_set_interrupted(1);
     CHECK(jgil_cancelled());
     fake_set_interrupted(0);
+    fake_gil_release();
+}
 
-    /* A thread born in native code runs managed code through the probe. */
+static void a_thread_born_in_native_code_runs_managed_code_through_ensure(void)
+{
+    start();
+    hold_the_lock();
     int ran = 0;
-    int flags = Java_org_jgil_NativeProbe_runOnNativeThread(env, NULL, fake_runnable(runnable_body, &ran));
+    int flags = Java_org_jgil_ThreadProbe_runOnNativeThread(env, NULL, fake_runnable(runnable_body, &ran));
     expect_none();
     CHECK(ran == 1);
     CHECK(flags == (2 | 8)); /* HELD_INSIDE | HELD_AFTER_INNER */
     CHECK(fake_gil_held());
-    Java_org_jgil_NativeProbe_runOnNativeThread(env, NULL, NULL);
+    Java_org_jgil_ThreadProbe_runOnNativeThread(env, NULL, NULL);
     expect_exception("java/lang/NullPointerException");
+    fake_gil_release();
+}
 
-    /* Native threads contend with this one for the lock through ensure/release. */
+/* Native threads contend with this one for the lock through nested ensures. */
+static void native_threads_contend_through_ensure_and_release(void)
+{
+    start();
+    hold_the_lock();
     pthread_t th[NATIVE_THREADS];
     for (int i = 0; i < NATIVE_THREADS; i++)
         CHECK(pthread_create(&th[i], NULL, native_thread, NULL) == 0);
@@ -311,47 +387,59 @@ static void test_runtime(void)
     for (int i = 0; i < NATIVE_THREADS; i++)
         pthread_join(th[i], NULL);
     JGIL_END_ALLOW_THREADS
-    CHECK(counter == 1 + 2000 + 2L * NATIVE_THREADS * NATIVE_ROUNDS);
+    CHECK(counter == 2000 + 2L * NATIVE_THREADS * NATIVE_ROUNDS);
     CHECK(fake_attached_threads() == 1);
+    fake_gil_release();
+}
 
-    /* An upcall that throws: ensure fails, reports, detaches. */
-    fake_throw_in_upcall("ensureFromNative");
+/* jgil_ensure() on a new native thread, while this one gives the lock up. */
+static int ensure_on_a_new_thread(void)
+{
     int result = 0;
     pthread_t one;
     JGIL_BEGIN_ALLOW_THREADS
     CHECK(pthread_create(&one, NULL, ensure_during_shutdown, &result) == 0);
     pthread_join(one, NULL);
     JGIL_END_ALLOW_THREADS
-    CHECK(result == JGIL_ENSURE_FAILED);
+    return result;
+}
+
+static void an_ensure_whose_upcall_throws_fails_and_detaches(void)
+{
+    start();
+    hold_the_lock();
+    fake_throw_in_upcall("ensureFromNative");
+    CHECK(ensure_on_a_new_thread() == JGIL_ENSURE_FAILED);
     CHECK(fake_attached_threads() == 1);
     fake_throw_in_upcall(NULL);
+    fake_gil_release();
+}
 
-    /* Shutdown: the VM refuses to attach; ensure fails at once instead of hanging. */
+/* The VM refuses to attach, as one that is shutting down does: ensure fails at once, no hang. */
+static void an_ensure_the_vm_refuses_to_attach_fails_at_once(void)
+{
+    start();
+    hold_the_lock();
     fake_fail_attach(1);
-    JGIL_BEGIN_ALLOW_THREADS
-    CHECK(pthread_create(&one, NULL, ensure_during_shutdown, &result) == 0);
-    pthread_join(one, NULL);
-    JGIL_END_ALLOW_THREADS
-    CHECK(result == JGIL_ENSURE_FAILED);
+    CHECK(ensure_on_a_new_thread() == JGIL_ENSURE_FAILED);
     fake_fail_attach(0);
+    fake_gil_release();
+}
 
-    /* GilRuntime's shutdown hook: from now on a thread that would have to attach fails at once,
-     * without asking the VM; attached threads are unaffected. */
+/* GilRuntime's shutdown hook: from now on a thread that would have to attach fails at once,
+ * without asking the VM; attached threads are unaffected. */
+static void after_the_shutdown_hook_only_attached_threads_ensure(void)
+{
+    start();
+    hold_the_lock();
     Java_org_jgil_GilRuntime_markShutdown(env, NULL);
-    JGIL_BEGIN_ALLOW_THREADS
-    CHECK(pthread_create(&one, NULL, ensure_during_shutdown, &result) == 0);
-    pthread_join(one, NULL);
-    JGIL_END_ALLOW_THREADS
-    CHECK(result == JGIL_ENSURE_FAILED);
+    CHECK(ensure_on_a_new_thread() == JGIL_ENSURE_FAILED);
     CHECK(fake_attached_threads() == 1);
     jgil_gilstate mine = jgil_ensure(); /* this thread is attached and holds the lock: nests */
     CHECK(mine >= 0 && (mine & 1) == 0);
-    jgil_release(mine);
-
+    jgil_ensure_end(mine);
     fake_gil_release();
     CHECK(state->owner == 0);
-    printf("runtime: %d native threads x %d ensure/release rounds, %ld upcalls\n", NATIVE_THREADS,
-           NATIVE_ROUNDS, fake_upcalls());
 }
 
 /* ================================================================ kernels */
@@ -490,7 +578,7 @@ static void kernels_at_level(int level, jboolean direct, jboolean release)
     CHECK(fake_critical_depth() == 0);
 }
 
-static void test_kernels(void)
+static void every_kernel_at_every_isa_level_matches_its_reference_in_bounds(void)
 {
     start();
     fake_gil_acquire();
@@ -518,8 +606,13 @@ static void test_kernels(void)
     K(sleep)(env, NULL, 100, JNI_TRUE);
     K(sleep)(env, NULL, 0, JNI_FALSE);
     expect_none();
+    fake_gil_release();
+}
 
-    /* Cancellation: an interrupted thread's released kernel stops and throws, nothing pinned, lock back. */
+static void an_interrupted_kernel_stops_and_throws_with_nothing_pinned(void)
+{
+    start();
+    fake_gil_acquire();
     fake_set_interrupted(1);
     int big = 300;
     jobject a = fake_array(8, big * big), b = fake_array(8, big * big), c = fake_array(8, big * big);
@@ -530,8 +623,14 @@ static void test_kernels(void)
     CHECK(fake_gil_held());
     CHECK(fake_critical_depth() == 0);
     fake_set_interrupted(0);
+    fake_gil_release();
+}
 
-    /* The VM cannot pin: OutOfMemoryError, nothing left pinned, lock back. */
+static void a_vm_that_cannot_pin_gets_out_of_memory_error_with_the_lock_back(void)
+{
+    start();
+    fake_gil_acquire();
+    jobject a = fake_array(8, 10), b = fake_array(8, 10);
     fake_fail_critical(1);
     for (int release = 0; release < 2; release++) {
         (void)K(dot)(env, NULL, a, 0, b, 0, 10, JNI_FALSE, (jboolean)release);
@@ -543,19 +642,18 @@ static void test_kernels(void)
 
     /* Contended re-take after a kernel that failed: the exception survives END's upcall. */
     fake_fail_critical(1);
-    __atomic_fetch_or(&state->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    contended(1);
     (void)K(sum)(env, NULL, a, 0, 10, JNI_FALSE, JNI_TRUE);
     expect_exception("java/lang/OutOfMemoryError");
     CHECK(fake_gil_held());
-    __atomic_and_fetch(&state->owner, ~JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    contended(0);
     fake_fail_critical(0);
     fake_gil_release();
-    printf("kernels: ISA levels 0..%d, array and direct, held and released\n", best);
 }
 
 /* ================================================================ bad arguments */
 
-static void test_badargs(void)
+static void bad_sizes_and_ranges_throw_and_write_nothing(void)
 {
     start();
     fake_gil_acquire();
@@ -651,7 +749,6 @@ static void test_badargs(void)
     CHECK(fake_gil_held());
     fake_gil_release();
     (void)ysave;
-    printf("badargs: offsets, sizes, nulls, overflowing products, overlaps, NaN/Inf\n");
 }
 
 /* ================================================================ the lock's promise */
@@ -662,21 +759,21 @@ static void test_badargs(void)
 /* A virtual thread's identity never enters its carrier's slot: a second virtual thread mounted on
  * the same carrier must not pass the fast path's ownership check with the first one's id, nor
  * read a cancel record armed for the first one. */
-static void test_lock_vthread(void)
+static void a_virtual_thread_never_passes_for_another_on_its_carrier(void)
 {
     start();
     int64_t carrier = fake_tid();
     fake_arm_cancel_records(1);
     fake_set_tid(VIRTUAL(100));
     fake_gil_acquire();
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
+    Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     expect_none();
     CHECK(fake_gil_held());
     /* V100 parks holding the lock; V101, mounted on this carrier, calls a released kernel. */
     fake_set_tid(VIRTUAL(101));
     long up = fake_upcalls();
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     expect_exception(ISE);
     CHECK(fake_upcalls() > up);
     CHECK(state->owner == VIRTUAL(100));
@@ -707,7 +804,7 @@ static void test_lock_vthread(void)
 /* Holder H released with a plain store that wiped waiter W's WAITERS bit; a third thread T took
  * the free lock with a CAS; H's release then saw `waiting`.  T's release must go through the
  * scheduler, so the bit goes into T's word. */
-static void test_lock_raced(void)
+static void a_raced_release_puts_the_waiters_bit_into_the_new_holders_word(void)
 {
     start();
     int64_t me = fake_tid(), third = fake_tid() + 1000;
@@ -734,12 +831,12 @@ static void test_lock_raced(void)
 
 /* membarrier(2) fails for good (EPERM): a revoker returns at once, leaves the live reservation
  * in place and reports the reserver as the owner; the mode becomes FENCED and stays. */
-static void test_lock_barrier(void)
+static void a_lost_membarrier_leaves_the_reservation_to_its_owner_and_fences(void)
 {
     start();
     CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_RESERVE) == JGIL_MODE_RESERVE);
     fake_gil_acquire();
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL); /* the runtime learns this thread's id */
+    Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL); /* the runtime learns this thread's id */
     int64_t me = fake_tid();
     jgil_tstate t = jgil_save_thread();
     CHECK(t == me && state->owner == (me | JGIL_RESERVED_BIT));
@@ -751,7 +848,7 @@ static void test_lock_barrier(void)
     CHECK(state->owner == me);
     long up = fake_upcalls();
     for (int i = 0; i < 300; i++)
-        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+        Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     CHECK(fake_upcalls() == up);
     CHECK(state->mode == JGIL_MODE_FENCED && state->owner == me);
     CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_RESERVE) == JGIL_MODE_FENCED);
@@ -765,19 +862,19 @@ static void test_lock_barrier(void)
 }
 
 /* -Djgil.fastpath=plain stays plain; after a revocation's back-off, reserve comes back. */
-static void test_lock_plain(void)
+static void plain_mode_stays_plain_and_reserve_comes_back_after_a_revocation(void)
 {
     start();
     CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_PLAIN) == JGIL_MODE_PLAIN);
     fake_gil_acquire();
     for (int i = 0; i < 1000; i++)
-        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+        Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     CHECK(state->mode == JGIL_MODE_PLAIN);
     CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_RESERVE) == JGIL_MODE_RESERVE);
     state->mode = JGIL_MODE_PLAIN; /* what a revocation does, for this many releases */
     state->reserve_countdown = 5;
     for (int i = 0; i < 5; i++)
-        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+        Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     CHECK(state->mode == JGIL_MODE_RESERVE);
     fake_gil_release();
     CHECK(state->owner == 0);
@@ -786,7 +883,7 @@ static void test_lock_plain(void)
 /* The FFM release and re-take (jgil_ffm.c): a reservation out and a plain store back, with no
  * upcall, the slot learning the caller's id from the argument; refused, changing nothing, in every
  * case they do not cover; a re-take that finds the lock taken leaves the wait to Java. */
-static void test_lock_ffm(void)
+static void ffm_release_and_retake_reserve_with_no_upcall_and_refuse_what_they_do_not_cover(void)
 {
     start();
     CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_RESERVE) == JGIL_MODE_RESERVE);
@@ -879,12 +976,11 @@ static int leave_between_block_and_unblock(void)
     return 0;
 }
 
-/* return/break/continue out of a block re-take the lock; a refused block skips its body. */
-static void test_lock_blocks(void)
+/* return/break/continue out of a block re-take the lock. */
+static void leaving_a_block_early_retakes_the_lock(void)
 {
     start();
-    fake_gil_acquire();
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    hold_the_lock();
     for (int checked = 0; checked <= 1; checked++) {
         state->slow_flags = checked ? JGIL_SLOW_CHECKED : 0;
         CHECK(leave_by_return(5) == 5);
@@ -896,6 +992,13 @@ static void test_lock_blocks(void)
         expect_none();
     }
     state->slow_flags = 0;
+    fake_gil_release();
+}
+
+static void a_refused_block_of_any_kind_skips_its_body(void)
+{
+    start();
+    hold_the_lock();
     fake_gil_release();
     for (int checked = 0; checked <= 1; checked++) {
         state->slow_flags = checked ? JGIL_SLOW_CHECKED : 0;
@@ -966,7 +1069,7 @@ static void *exiting_thread(void *arg)
     for (int i = 0; i < 3; i++) /* the first is slow (the runtime learns the id), then fast */
         jgil_restore_thread(jgil_save_thread());
     slot_of_a = jgil_this_thread();
-    jgil_release(st);
+    jgil_ensure_end(st);
     pthread_setspecific(late_key, (void *)1);
     return NULL;
 }
@@ -983,7 +1086,7 @@ static void *holding_thread(void *arg)
     set_phase(2);
     wait_phase(3);
     CHECK(fake_gil_held());
-    jgil_release(st);
+    jgil_ensure_end(st);
     return NULL;
 }
 
@@ -994,7 +1097,7 @@ static void *later_thread(void *arg)
     return NULL;
 }
 
-static void test_lock_slots(void)
+static void a_begin_from_a_late_thread_exit_destructor_is_refused_and_slots_are_reused(void)
 {
     start();
     (void)jgil_this_thread(); /* creates the runtime's key before ours */
@@ -1035,87 +1138,89 @@ static int64_t site_samples(const char *name)
 }
 
 /* Statistics count only calls that hold the lock, close every sample they open, and reset. */
-static void test_lock_stats(void)
+static void statistics_count_only_calls_that_hold_the_lock_and_reset(void)
 {
     start();
-    const char *site = "Java_org_jgil_NativeProbe_noopReleased";
+    const char *site = "Java_org_jgil_probe_NativeProbe_noopReleased";
     state->stats_period = 1;
     state->stats_countdown = 1;
     state->slow_flags = JGIL_SLOW_NOLOCK | JGIL_SLOW_STATS;
     for (int i = 0; i < 10; i++)
-        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+        Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     CHECK(site_samples(site) == 10);
     Java_org_jgil_GilRuntime_resetSiteStats(env, NULL);
     CHECK(site_samples(site) == 0);
     /* A thread without the lock does not count down (the holder does, racing with nobody). */
     fake_gil_acquire();
-    Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+    Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     state->slow_flags = JGIL_SLOW_STATS;
     state->stats_period = 4;
     state->stats_countdown = 4;
     fake_gil_release();
     for (int i = 0; i < 3; i++) {
-        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+        Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
         expect_exception(ISE);
     }
     CHECK(state->stats_countdown == 4);
     fake_gil_acquire();
     for (int i = 0; i < 8; i++)
-        Java_org_jgil_NativeProbe_noopReleased(env, NULL);
+        Java_org_jgil_probe_NativeProbe_noopReleased(env, NULL);
     CHECK(site_samples(site) == 2);
     fake_gil_release();
     state->slow_flags = 0;
 }
 
 /* An extension that never called jgil_import: exceptions that say so, bodies skipped, no crash. */
-static void test_lock_noimport(void)
+static void an_extension_that_never_imported_gets_exceptions_not_crashes(void)
 {
     start();
     fake_gil_acquire();
-    CHECK(noimport_block(env, 5) == -1);
+    CHECK(Java_org_jgil_NotImportedProbe_block(env, NULL, 5) == -1);
     CHECK(fake_pending_message() != NULL && strstr(fake_pending_message(), "jgil_import(env)") != NULL);
     expect_exception(ISE);
-    CHECK(noimport_require() == -1);
+    CHECK(Java_org_jgil_NotImportedProbe_requireGil(env, NULL) == -1);
     expect_exception(ISE);
-    noimport_checkpoint();
+    Java_org_jgil_NotImportedProbe_checkpoint(env, NULL);
     expect_exception(ISE);
     CHECK(fake_gil_held());
     fake_gil_release();
 }
 
+static const test_case tests[] = {
+    TEST(uncontended_blocks_never_call_up_and_keep_errno),
+    TEST(a_waiter_sends_begin_to_the_slow_path_which_keeps_errno),
+    TEST(checked_mode_calls_up_both_ways_and_refuses_a_block_without_the_lock),
+    TEST(statistics_mode_calls_up_only_when_contended),
+    TEST(policy_none_gives_nothing_up_and_never_calls_up),
+    TEST(an_exception_already_pending_leaves_the_lock_alone),
+    TEST(spin_writes_its_interval_and_refuses_bad_arguments),
+    TEST(require_gil_checks_only_in_checked_mode),
+    TEST(a_checkpoint_calls_up_only_on_a_drop_request),
+    TEST(cancellation_reads_the_interrupt_status),
+    TEST(a_thread_born_in_native_code_runs_managed_code_through_ensure),
+    TEST(native_threads_contend_through_ensure_and_release),
+    TEST(an_ensure_whose_upcall_throws_fails_and_detaches),
+    TEST(an_ensure_the_vm_refuses_to_attach_fails_at_once),
+    TEST(after_the_shutdown_hook_only_attached_threads_ensure),
+    TEST(every_kernel_at_every_isa_level_matches_its_reference_in_bounds),
+    TEST(an_interrupted_kernel_stops_and_throws_with_nothing_pinned),
+    TEST(a_vm_that_cannot_pin_gets_out_of_memory_error_with_the_lock_back),
+    TEST(bad_sizes_and_ranges_throw_and_write_nothing),
+    TEST(a_virtual_thread_never_passes_for_another_on_its_carrier),
+    TEST(a_raced_release_puts_the_waiters_bit_into_the_new_holders_word),
+    TEST(a_lost_membarrier_leaves_the_reservation_to_its_owner_and_fences),
+    TEST(plain_mode_stays_plain_and_reserve_comes_back_after_a_revocation),
+    TEST(leaving_a_block_early_retakes_the_lock),
+    TEST(a_refused_block_of_any_kind_skips_its_body),
+    TEST(a_begin_from_a_late_thread_exit_destructor_is_refused_and_slots_are_reused),
+    TEST(statistics_count_only_calls_that_hold_the_lock_and_reset),
+    TEST(an_extension_that_never_imported_gets_exceptions_not_crashes),
+    TEST(ffm_release_and_retake_reserve_with_no_upcall_and_refuse_what_they_do_not_cover),
+};
+
 int main(int argc, char **argv)
 {
-    const char *what = argc > 1 ? argv[1] : "";
-    if (strcmp(what, "runtime") == 0)
-        test_runtime();
-    else if (strcmp(what, "kernels") == 0)
-        test_kernels();
-    else if (strcmp(what, "badargs") == 0)
-        test_badargs();
-    else if (strcmp(what, "lock.vthread") == 0)
-        test_lock_vthread();
-    else if (strcmp(what, "lock.raced") == 0)
-        test_lock_raced();
-    else if (strcmp(what, "lock.barrier") == 0)
-        test_lock_barrier();
-    else if (strcmp(what, "lock.plain") == 0)
-        test_lock_plain();
-    else if (strcmp(what, "lock.blocks") == 0)
-        test_lock_blocks();
-    else if (strcmp(what, "lock.slots") == 0)
-        test_lock_slots();
-    else if (strcmp(what, "lock.stats") == 0)
-        test_lock_stats();
-    else if (strcmp(what, "lock.noimport") == 0)
-        test_lock_noimport();
-    else if (strcmp(what, "lock.ffm") == 0)
-        test_lock_ffm();
-    else {
-        fprintf(stderr, "usage: test_native runtime|kernels|badargs|lock.<vthread|raced|barrier|plain|blocks|"
-                "slots|stats|noimport|ffm>\n");
-        return 2;
-    }
-    fake_free_all();
-    printf("test_native %s: %ld checks passed\n", what, checks_passed);
-    return 0;
+    int status = RUN_TESTS("native", tests);
+    fake_free_all(); /* LeakSanitizer watches what is left */
+    return status;
 }

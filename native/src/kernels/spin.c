@@ -2,7 +2,7 @@
  * spin.c -- a calibrated pure-CPU loop: "N microseconds of work".
  *
  * The stand-in for any CPU-bound native call whose length we want to choose.
- * Unlike a loop that reads the clock (jni_probe.c's spin), this one does
+ * Unlike a loop that reads the clock (native_probe.c's spin), this one does
  * arithmetic only, so it measures the CPU, not the clock: an iteration is a
  * shift, an xor and a 64-bit multiply, each depending on the last, which the
  * compiler can neither vectorise nor fold into a closed form, and whose result

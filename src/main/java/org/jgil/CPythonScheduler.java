@@ -26,7 +26,7 @@ final class CPythonScheduler extends Scheduler {
     void acquire(long tid, boolean returning) {
         lock();
         try {
-            acquireLocked(tid);
+            acquireLocked(tid, true);
         } finally {
             unlock();
         }
@@ -61,7 +61,7 @@ final class CPythonScheduler extends Scheduler {
                     interrupted = true;
                 }
             }
-            acquireLocked(tid);
+            acquireLocked(tid, false); // it just gave the lock away: nothing to gain by spinning for it
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -70,7 +70,14 @@ final class CPythonScheduler extends Scheduler {
         }
     }
 
-    private void acquireLocked(long tid) {
+    /**
+     * Waits for the lock under {@link #mutex} (which the waits release). With {@code maySpin}, the
+     * first wait may be a spin outside the mutex ({@link Spin}); the waiter stays counted in
+     * {@link #waiters} meanwhile, so releases leave the word free with the WAITERS bit set, which
+     * no fast path takes, and the spinner takes it under the mutex as a woken waiter would. The
+     * time spun counts towards the switch interval after which the waiter asks for a drop.
+     */
+    private void acquireLocked(long tid, boolean maySpin) {
         long start = System.nanoTime();
         boolean waited = false;
         waiters++;
@@ -78,6 +85,9 @@ final class CPythonScheduler extends Scheduler {
         boolean interrupted = false;
         long sameOwner = 0;
         long sameOwnerSince = start;
+        boolean spinFirst = maySpin;
+        long spunSince = 0; // != 0: spun, not parked yet
+        long spunSeen = 0;
         try {
             while (true) {
                 long word = LockWord.get();
@@ -94,10 +104,26 @@ final class CPythonScheduler extends Scheduler {
                     continue;
                 }
                 waited = true;
+                if (spinFirst) {
+                    spinFirst = false;
+                    if (spin.allowed(tid, waiters - 1)) {
+                        spunSeen = switchNumber;
+                        spunSince = System.nanoTime();
+                        spinUnlocked(spunSince + spin.budget(switchIntervalNanos()));
+                        continue;
+                    }
+                }
                 long seen = switchNumber;
+                long wait = switchIntervalNanos();
+                if (spunSince != 0) {
+                    seen = spunSeen;
+                    wait = Math.max(1, wait - (System.nanoTime() - spunSince));
+                    spun(spunSince, false);
+                    spunSince = 0;
+                }
                 long left;
                 try {
-                    left = lockFreed.awaitNanos(switchIntervalNanos());
+                    left = lockFreed.awaitNanos(wait);
                 } catch (InterruptedException e) {
                     interrupted = true;
                     continue;
@@ -116,6 +142,9 @@ final class CPythonScheduler extends Scheduler {
                 Thread.currentThread().interrupt();
             }
         }
+        if (spunSince != 0) {
+            spun(spunSince, true);
+        }
         if (waiters == 0) {
             LockWord.compareAndSet(tid | LockWord.WAITERS, tid);
             noWaiters();
@@ -127,6 +156,35 @@ final class CPythonScheduler extends Scheduler {
         }
         LockWord.setDropRequest(false);
         switched.signalAll();
+    }
+
+    /**
+     * Polls the word outside the mutex until the lock looks free or {@code deadline} passes, then
+     * takes the mutex back. Only the owner matters here: a reserved word looks free, and the
+     * caller's {@link LockWord#get()} under the mutex revokes the reservation.
+     */
+    private void spinUnlocked(long deadline) {
+        unlock();
+        try {
+            // Also wait for the mutex to be free: the releaser holds it a moment longer, and a
+            // spinner that queued for it would park there instead.
+            while ((LockWord.ownerNow() != 0 || mutex.isLocked()) && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            lock();
+        }
+    }
+
+    /** Counts a spin that began at {@code since}; {@code acquired}: the waiter got the lock without parking. */
+    private void spun(long since, boolean acquired) {
+        long nanos = System.nanoTime() - since;
+        counters.spun(nanos, acquired);
+        if (acquired) {
+            spin.succeeded();
+        } else {
+            spin.failed();
+        }
     }
 
     private void releaseLocked() {

@@ -50,7 +50,7 @@ final class GilRuntime {
 
     static native ByteBuffer stateBuffer();
 
-    // ---- reservations and plain releases (jgil_runtime.c; the design note in jgil.h) ----
+    // ---- reservations and plain releases (the design note on top of jgil_runtime.c) ----
 
     /** Selects the fast path ({@code LockWord.MODE_*}); returns the one in force, which is
      *  {@code MODE_FENCED} when the kernel has no membarrier(2). The lock must be idle. */
@@ -171,7 +171,7 @@ final class GilRuntime {
         return true;
     }
 
-    /** jgil_release() of an ensure that took the lock. */
+    /** jgil_ensure_end() of an ensure that took the lock. */
     static void releaseEnsured() {
         Gil.release();
     }
@@ -180,17 +180,13 @@ final class GilRuntime {
         return Gil.isHeldByCurrentThread();
     }
 
-    static boolean isInterruptedFromNative() {
-        return Thread.currentThread().isInterrupted();
-    }
-
-    /** jgil_require_gil() in checked mode: the caller must hold the lock. */
+    /** JGIL_REQUIRE_GIL() in checked mode: the caller must hold the lock. */
     static void requireGilFromNative(long site) {
         if (Gil.isHeldByCurrentThread()) {
             return;
         }
         String name = site == 0 ? null : siteName(site);
-        String call = name == null ? "jgil_require_gil()" : "jgil_require_gil() in " + name + "()";
+        String call = name == null ? "JGIL_REQUIRE_GIL()" : "JGIL_REQUIRE_GIL() in " + name + "()";
         throw new IllegalStateException(call + ": thread " + Thread.currentThread().getName()
                 + " does not hold the GIL" + insideSection()
                 + "; managed code and managed-only jgil APIs need it. A native thread takes it with "
@@ -198,12 +194,12 @@ final class GilRuntime {
                 + "it with JGIL_BLOCK_THREADS or jgil::gil_acquire");
     }
 
-    /** jgil_checkpoint() took its slow path: a drop request, or checked mode. */
+    /** JGIL_CHECKPOINT() took its slow path: a drop request, or checked mode. */
     static void checkpointFromNative(long site) {
         if (!Gil.isHeldByCurrentThread()) {
-            throw new IllegalStateException(where("jgil_checkpoint", site) + " in thread "
+            throw new IllegalStateException(where("JGIL_CHECKPOINT()", site) + " in thread "
                     + Thread.currentThread().getName() + ", which does not hold the GIL"
-                    + insideSection() + "; jgil_checkpoint() is for native code that runs holding the "
+                    + insideSection() + "; JGIL_CHECKPOINT() is for native code that runs holding the "
                     + "lock (outside any released section)");
         }
         Gil.checkpoint();

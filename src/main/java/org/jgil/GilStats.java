@@ -22,6 +22,17 @@ import java.util.List;
  * @param wakeupsFoundTaken of those, times it found the lock already re-taken (the old GIL's
  *     priority inversion)
  * @param deadOwnersRecovered locks freed because their owner thread had ended
+ * @param waiterBarriers process-wide barriers (membarrier(2)) paid by a first waiter to raise the
+ *     {@code waiting} flag: about one per burst of contention, a few microseconds each
+ * @param waiterBarrierNanos the time those barriers took, as the waiters saw it (part of their
+ *     waits)
+ * @param revocations reservations of a released section revoked from a thread that was not about
+ *     to take the lock back (each one a process-wide barrier too), all schedulers together
+ * @param mutexWaits times a thread found the scheduler's own mutex taken and waited for it
+ * @param mutexWaitNanos time spent waiting for the scheduler's mutex, all threads together
+ * @param spins times a waiter spun before parking ({@code -Djgil.spin})
+ * @param spinsAcquired of those, times the spin got the lock, so that the waiter never parked
+ * @param spinNanos time spent spinning, all threads together
  * @param acquisitions with {@code -Djgil.stats=true}: acquisitions made in Java, all threads
  * @param holdNanosTotal with {@code -Djgil.stats=true}: time held, as Java sees it, all threads
  * @param threads the same, per thread that waited or (with statistics on) held the lock, by thread id
@@ -31,8 +42,9 @@ import java.util.List;
  */
 public record GilStats(String policy, long waits, long waitNanosTotal, long waitNanosP50, long waitNanosP99,
                        long waitNanosMax, long handoffs, long dropRequests, long forcedSwitches, long wakeups,
-                       long wakeupsFoundTaken, long deadOwnersRecovered, long acquisitions, long holdNanosTotal,
-                       List<ThreadStats> threads) {
+                       long wakeupsFoundTaken, long deadOwnersRecovered, long waiterBarriers, long waiterBarrierNanos,
+                       long revocations, long mutexWaits, long mutexWaitNanos, long spins, long spinsAcquired,
+                       long spinNanos, long acquisitions, long holdNanosTotal, List<ThreadStats> threads) {
 
     /** One thread's waits, and with {@code -Djgil.stats=true} its acquisitions and time holding. */
     public record ThreadStats(long threadId, String threadName, long waits, long waitNanosTotal,

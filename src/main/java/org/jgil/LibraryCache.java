@@ -79,9 +79,14 @@ final class LibraryCache {
 
     /** The name a build's library gets in the cache: the version and the first 16 hex digits of its SHA-256. */
     static String fileName(String version, byte[] content) {
+        return fileName("libjgil", version, content);
+    }
+
+    /** The same for another library: {@code <base>-<version>-<hash>.so}. */
+    static String fileName(String base, String version, byte[] content) {
         try {
             byte[] sha = MessageDigest.getInstance("SHA-256").digest(content);
-            return "libjgil-" + version + "-" + HexFormat.of().formatHex(sha, 0, 8) + ".so";
+            return base + "-" + version + "-" + HexFormat.of().formatHex(sha, 0, 8) + ".so";
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("every JDK has SHA-256", e);
         }
@@ -107,7 +112,7 @@ final class LibraryCache {
             try {
                 loader.accept(file);
                 if (!skipped.isEmpty()) {
-                    LOG.info("jgil: loaded libjgil from {}; skipped: {}", file, String.join("; ", skipped));
+                    LOG.info("jgil: loaded {}; skipped: {}", file, String.join("; ", skipped));
                 }
                 return file;
             } catch (UnsatisfiedLinkError e) {
@@ -157,7 +162,7 @@ final class LibraryCache {
         if (!holds(file, content)) {
             throw new IOException(file + " does not hold what was just written to it");
         }
-        LOG.info("jgil: extracted libjgil to {}", file);
+        LOG.info("jgil: extracted {}", file);
         return file;
     }
 

@@ -5,9 +5,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The lock state that Java and native code share: the {@code jgil_state} struct of {@code jgil.h},
+ * The lock state that Java and native code share: the {@code jgil_state} struct of {@code jgil/jgil_detail.h},
  * seen through a direct buffer.
  *
  * <p>The owner word holds the owning thread's id (0 when free) and a {@link #WAITERS} bit that a
@@ -16,7 +17,7 @@ import java.util.List;
  * so all changes go through the {@link Scheduler}, which sees every waiter.
  *
  * <p>Native code may leave the word {@link #RESERVED} for a thread inside a released section
- * ({@code jgil.h} explains why). A reserved lock is free, but only {@link #get()} (which revokes
+ * ({@code jgil_runtime.c} explains why). A reserved lock is free, but only {@link #get()} (which revokes
  * the reservation) may hand it to anyone else: schedulers read the word through it. A plain
  * store can wipe a WAITERS bit set at the same moment; waiters therefore raise {@code waiting}
  * first, with a process-wide barrier, and every plain release reads it afterwards.
@@ -38,7 +39,7 @@ final class LockWord {
     static final int MODE_RESERVE = 2;
     static final List<String> MODES = List.of("fenced", "plain", "reserve");
 
-    // Offsets into jgil_state; keep in sync with native/include/jgil.h.
+    // Offsets into jgil_state; keep in sync with native/include/jgil/jgil_detail.h.
     private static final int OWNER = 0;
     private static final int WAITING = 8;
     private static final int MODE = 12;
@@ -58,6 +59,8 @@ final class LockWord {
 
     private static final long STICKY_WAITING_NANOS = 1_000_000;
     private static volatile long lastWaiterNanos; // written under the scheduler's mutex
+    private static final AtomicLong WAITER_BARRIERS = new AtomicLong(); // beside a membarrier, an add is free
+    private static final AtomicLong WAITER_BARRIER_NANOS = new AtomicLong();
 
     private static final ByteBuffer STATE = GilRuntime.stateBuffer().order(ByteOrder.nativeOrder());
 
@@ -163,9 +166,22 @@ final class LockWord {
         lastWaiterNanos = System.nanoTime();
         if ((int) INTS.getVolatile(STATE, WAITING) == 0) {
             INTS.setVolatile(STATE, WAITING, 1);
+            long start = System.nanoTime();
             GilRuntime.heavyBarrier();
+            WAITER_BARRIER_NANOS.addAndGet(System.nanoTime() - start);
+            WAITER_BARRIERS.incrementAndGet();
         }
         return (long) LONGS.getAndBitwiseOr(STATE, OWNER, WAITERS);
+    }
+
+    /** How many times a waiter raised {@code waiting} with a process-wide barrier, since the start. */
+    static long waiterBarriers() {
+        return WAITER_BARRIERS.get();
+    }
+
+    /** The time those barriers took, as their callers saw it. */
+    static long waiterBarrierNanos() {
+        return WAITER_BARRIER_NANOS.get();
     }
 
     /**

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class NativeLibrary {
     private static final Logger LOG = LoggerFactory.getLogger(NativeLibrary.class);
 
-    static final int ABI_VERSION = 1; // JGIL_ABI_VERSION in jgil.h
+    static final int ABI_VERSION = 1; // JGIL_ABI_VERSION in jgil/jgil_detail.h
     static final String VERSION;
     static final String AOL;
 

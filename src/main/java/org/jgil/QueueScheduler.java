@@ -49,6 +49,7 @@ final class QueueScheduler extends Scheduler {
         final long since = System.nanoTime();
         final boolean spins;
         final boolean io; // queued in ioQueue
+        boolean adaptive; // spins for the adaptive budget instead (Spin); read by this thread only
         final boolean virtual = ThreadIdentity.isVirtual(thread);
         volatile boolean granted;
         volatile boolean designated; // may take the free lock itself (virtual threads)
@@ -90,6 +91,8 @@ final class QueueScheduler extends Scheduler {
             }
             boolean priority = ioPriority && returning;
             me = new Waiter(tid, priority, priority);
+            // Spinning keeps the queue's order: the waiter waits for its grant, whether it spins or parks.
+            me.adaptive = !priority && spin.allowed(tid, cpuQueue.size() + ioQueue.size());
             (priority ? ioQueue : cpuQueue).addLast(me);
             LockWord.setWaiters();
             if (LockWord.owner(LockWord.get()) == 0) {
@@ -270,18 +273,26 @@ final class QueueScheduler extends Scheduler {
 
     private void awaitGrant(Waiter me) {
         boolean interrupted = false;
-        if (me.spins) {
-            long spinUntil = me.since + SPIN_NANOS;
-            long now;
-            while (!me.granted && !me.designated && (now = System.nanoTime()) < spinUntil) {
-                if (me.dropAt != 0 && now - me.dropAt >= 0) {
-                    askForDeferredDrop(me);
-                }
-                if (me.dropAt != 0) {
-                    Thread.yield(); // waiting out the holder's minimum hold: let others run
-                } else {
-                    Thread.onSpinWait();
-                }
+        long spinUntil = me.spins ? me.since + SPIN_NANOS
+                : me.adaptive ? me.since + spin.budget(switchIntervalNanos()) : me.since;
+        long now = me.since;
+        while (!me.granted && !me.designated && (now = System.nanoTime()) - spinUntil < 0) {
+            if (me.dropAt != 0 && now - me.dropAt >= 0) {
+                askForDeferredDrop(me);
+            }
+            if (me.dropAt != 0) {
+                Thread.yield(); // waiting out the holder's minimum hold: let others run
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        long spunNanos = now - me.since;
+        boolean spunIn = me.granted || me.designated;
+        if (me.adaptive) {
+            if (spunIn) {
+                spin.succeeded();
+            } else {
+                spin.failed();
             }
         }
         if (me.dropAt != 0) {
@@ -289,6 +300,8 @@ final class QueueScheduler extends Scheduler {
             // rather than wait out a switch interval.
             askForDeferredDrop(me);
         }
+        // The first park ends one switch interval after the waiter queued, spin included.
+        long parkNanos = Math.max(1, me.since + switchIntervalNanos() - System.nanoTime());
         while (!me.granted) {
             if (me.designated) {
                 takeDesignated(me);
@@ -297,20 +310,24 @@ final class QueueScheduler extends Scheduler {
             long seen = switchNumberRacy();
             me.parked = true;
             if (!me.granted && !me.designated) {
-                LockSupport.parkNanos(this, switchIntervalNanos());
+                LockSupport.parkNanos(this, parkNanos);
             }
             me.parked = false;
+            parkNanos = switchIntervalNanos();
             if (Thread.interrupted()) {
                 interrupted = true;
             }
             if (!me.granted && !me.designated) {
-                onLongWait(seen);
+                onLongWait(me, seen);
             }
         }
         lock();
         try {
             counters.wokeUp(false); // handed over directly: nobody can have re-taken it
             counters.waited(me.tid, System.nanoTime() - me.since);
+            if (me.spins || me.adaptive) {
+                counters.spun(spunNanos, spunIn);
+            }
         } finally {
             unlock();
         }
@@ -342,7 +359,7 @@ final class QueueScheduler extends Scheduler {
     }
 
     /** A waiter woke without being granted: ask for a switch if none happened, free a dead owner. */
-    private void onLongWait(long seen) {
+    private void onLongWait(Waiter me, long seen) {
         lock();
         try {
             if (switchNumber != seen) {
@@ -355,7 +372,9 @@ final class QueueScheduler extends Scheduler {
                 grantNextLocked(0); // a policy switch or a fast-path release raced our enqueue
             } else {
                 requestDrop();
-                noteLongHold(owner, System.nanoTime() - lastSwitchNanos);
+                // The owner has held the lock at least since the last handover, or since this waiter
+                // queued if that was later: handovers on the fast path (nobody waiting) do not pass here.
+                noteLongHold(owner, System.nanoTime() - Math.max(lastSwitchNanos, me.since));
             }
         } finally {
             unlock();

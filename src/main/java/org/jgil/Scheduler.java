@@ -31,12 +31,16 @@ abstract class Scheduler {
     /** A waiter that saw one owner keep the lock this long logs a warning ({@code -Djgil.warnHoldMs}). */
     private static final long WARN_HOLD_NANOS = Settings.current().warnHoldNanos;
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
+    /** How long {@link #lock()} polls a taken mutex before it queues for it. */
+    private static final long MUTEX_SPIN_NANOS = 5_000;
     private static final AtomicLong LAST_WARNING = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     final ReentrantLock mutex = new ReentrantLock();
     /** Warnings decided under {@link #mutex}, logged once it is released: see {@link #unlock()}. */
     private final Queue<Runnable> warnings = new ConcurrentLinkedQueue<>();
     final SchedulerCounters counters = new SchedulerCounters(); // guarded by mutex
+    /** The spin before parking, for the policies that spin ({@code -Djgil.spin}). */
+    final Spin spin = Spin.fromSettings();
     private volatile long switchIntervalNanos = DEFAULT_SWITCH_INTERVAL.toNanos();
 
     /** The policy named by {@code -Djgil.policy} (default {@code cpython}), with its settings. */
@@ -113,11 +117,16 @@ abstract class Scheduler {
         switchIntervalNanos = Settings.checkSwitchInterval(interval).toNanos();
     }
 
+    Scheduler() {
+        counters.startFrom(LockWord.waiterBarriers(), LockWord.waiterBarrierNanos(), GilRuntime.revocations());
+    }
+
     final GilStats stats() {
         SchedulerCounters.Partial partial;
         lock();
         try {
-            partial = counters.snapshot(name());
+            partial = counters.snapshot(name(), LockWord.waiterBarriers(), LockWord.waiterBarrierNanos(),
+                    GilRuntime.revocations());
         } finally {
             unlock();
         }
@@ -128,6 +137,7 @@ abstract class Scheduler {
         lock();
         try {
             counters.clear();
+            counters.startFrom(LockWord.waiterBarriers(), LockWord.waiterBarrierNanos(), GilRuntime.revocations());
         } finally {
             unlock();
         }
@@ -158,6 +168,18 @@ abstract class Scheduler {
         if (mutex.tryLock()) {
             return;
         }
+        long start = System.nanoTime();
+        // The mutex is held for a microsecond or less: poll it that long before queueing, where a
+        // wait means a park and an unpark. A waiter handed the lock takes the mutex at once to count
+        // its wait, while the thread that handed it over still holds it: parking there put a futex
+        // wake-up on every handover.
+        while (System.nanoTime() - start < MUTEX_SPIN_NANOS) {
+            Thread.onSpinWait();
+            if (!mutex.isLocked() && mutex.tryLock()) {
+                counters.mutexWaited(System.nanoTime() - start);
+                return;
+            }
+        }
         boolean pinned = ThreadIdentity.pinned();
         boolean interrupted = false;
         for (int spins = 0; ; spins++) {
@@ -180,6 +202,7 @@ abstract class Scheduler {
                 }
             }
         }
+        counters.mutexWaited(System.nanoTime() - start);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -33,6 +33,14 @@ final class SchedulerCounters {
     long wakeups;
     long wakeupsFoundTaken;
     long deadOwnersRecovered;
+    long mutexWaits;
+    long mutexWaitNanos;
+    long spins;
+    long spinsAcquired;
+    long spinNanos;
+    private long barriersBefore; // the process-wide counts when the counters were cleared
+    private long barrierNanosBefore;
+    private long revocationsBefore;
 
     private static final class PerThread {
         final String name;
@@ -94,6 +102,31 @@ final class SchedulerCounters {
         }
     }
 
+    /** A thread waited {@code nanos} for the scheduler's mutex. */
+    void mutexWaited(long nanos) {
+        mutexWaits++;
+        mutexWaitNanos += nanos;
+    }
+
+    /** A waiter spun for {@code nanos}; {@code acquired}: and got the lock without parking. */
+    void spun(long nanos, boolean acquired) {
+        spins++;
+        spinNanos += nanos;
+        if (acquired) {
+            spinsAcquired++;
+        }
+    }
+
+    /**
+     * Starts the process-wide counts ({@link LockWord#waiterBarriers()}, {@link LockWord#waiterBarrierNanos()},
+     * {@code GilRuntime.revocations()}) from their values now: the figures report what happened since.
+     */
+    void startFrom(long barriers, long barrierNanos, long revocations) {
+        barriersBefore = barriers;
+        barrierNanosBefore = barrierNanos;
+        revocationsBefore = revocations;
+    }
+
     /** How many threads have a row of their own, for tests. */
     int listed() {
         return threads.size();
@@ -110,13 +143,19 @@ final class SchedulerCounters {
         wakeups = 0;
         wakeupsFoundTaken = 0;
         deadOwnersRecovered = 0;
+        mutexWaits = 0;
+        mutexWaitNanos = 0;
+        spins = 0;
+        spinsAcquired = 0;
+        spinNanos = 0;
     }
 
     /**
      * The scheduler's figures, copied out under its mutex; {@link #complete} adds the per-thread
-     * hold figures afterwards, outside it. {@code threads} holds one row per thread, by identity.
+     * hold figures afterwards, outside it. {@code threads} holds one row per thread, by identity;
+     * {@code barriers}, {@code barrierNanos} and {@code revocations} are the process-wide counts now.
      */
-    Partial snapshot(String policy) {
+    Partial snapshot(String policy, long barriers, long barrierNanos, long revocations) {
         Map<Long, GilStats.ThreadStats> rows = new TreeMap<>();
         threads.forEach((id, p) -> rows.put(id, row(id, p.name, p.waits, 0, 0)));
         if (others != null) {
@@ -124,7 +163,9 @@ final class SchedulerCounters {
         }
         return new Partial(policy, waits.count(), waits.totalNanos(), waits.percentileNanos(50),
                 waits.percentileNanos(99), waits.maxNanos(), handoffs, dropRequests, forcedSwitches, wakeups,
-                wakeupsFoundTaken, deadOwnersRecovered, rows);
+                wakeupsFoundTaken, deadOwnersRecovered, barriers - barriersBefore,
+                barrierNanos - barrierNanosBefore, revocations - revocationsBefore,
+                mutexWaits, mutexWaitNanos, spins, spinsAcquired, spinNanos, rows);
     }
 
     private static GilStats.ThreadStats row(long id, String name, Waits w, long acquisitions, long holdNanos) {
@@ -135,7 +176,9 @@ final class SchedulerCounters {
     /** The part of {@link GilStats} that needs the scheduler's mutex. */
     record Partial(String policy, long waits, long waitNanosTotal, long waitNanosP50, long waitNanosP99,
                    long waitNanosMax, long handoffs, long dropRequests, long forcedSwitches, long wakeups,
-                   long wakeupsFoundTaken, long deadOwnersRecovered, Map<Long, GilStats.ThreadStats> rows) {
+                   long wakeupsFoundTaken, long deadOwnersRecovered, long waiterBarriers, long waiterBarrierNanos,
+                   long revocations, long mutexWaits, long mutexWaitNanos, long spins, long spinsAcquired,
+                   long spinNanos, Map<Long, GilStats.ThreadStats> rows) {
 
         /** Adds what {@link HoldStats} counted; runs outside the scheduler's mutex. */
         GilStats complete() {
@@ -164,8 +207,9 @@ final class SchedulerCounters {
             }
             List<GilStats.ThreadStats> perThread = new ArrayList<>(all.values());
             return new GilStats(policy, waits, waitNanosTotal, waitNanosP50, waitNanosP99, waitNanosMax, handoffs,
-                    dropRequests, forcedSwitches, wakeups, wakeupsFoundTaken, deadOwnersRecovered, acquisitions,
-                    holdNanos, List.copyOf(perThread));
+                    dropRequests, forcedSwitches, wakeups, wakeupsFoundTaken, deadOwnersRecovered, waiterBarriers,
+                    waiterBarrierNanos, revocations, mutexWaits, mutexWaitNanos, spins, spinsAcquired, spinNanos,
+                    acquisitions, holdNanos, List.copyOf(perThread));
         }
     }
 }

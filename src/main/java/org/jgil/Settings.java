@@ -30,6 +30,8 @@ import java.util.function.UnaryOperator;
  *     <td>100</td></tr>
  * <tr><td>{@code jgil.ioMinHold}</td><td>a duration from 0 to 1 hour ({@code io-priority})</td>
  *     <td>{@code 50us}</td></tr>
+ * <tr><td>{@code jgil.spin}</td><td>{@code adaptive}, {@code off}: whether a waiter spins briefly
+ *     before it parks, while fewer threads wait than there are cores</td><td>{@code adaptive}</td></tr>
  * <tr><td>{@code jgil.isa}</td><td>{@code scalar}, {@code avx2}, {@code avx512}, {@code auto}</td>
  *     <td>{@code auto}</td></tr>
  * <tr><td>{@code jgil.kernels.autoThresholdMicros}</td><td>a whole number from 0 to
@@ -43,6 +45,7 @@ public final class Settings {
     /** The policies, by the names {@code -Djgil.policy} and {@link Gil#setPolicy} take. */
     static final List<String> POLICIES = List.of("cpython", "legacy", "fifo", "io-priority", "none");
     static final List<String> FAST_PATHS = List.of("reserve", "plain", "fenced");
+    static final List<String> SPINS = List.of("adaptive", "off");
     static final List<String> ISAS = List.of("scalar", "avx2", "avx512", "auto");
     /** The longest switch interval: beyond it, a waiter would in effect never ask for the lock. */
     static final Duration MAX_INTERVAL = Duration.ofHours(1);
@@ -58,6 +61,7 @@ public final class Settings {
     final long warnHoldNanos;
     final int ticks;
     final Duration ioMinHold;
+    final boolean spin;
     final String isa; // null: not set (JGIL_ISA, then the best level)
     final long autoThresholdNanos;
 
@@ -83,6 +87,7 @@ public final class Settings {
                 "a whole number from 1 to " + Integer.MAX_VALUE);
         String minHold = property.apply("jgil.ioMinHold");
         ioMinHold = minHold == null ? Duration.ofNanos(50_000) : duration("jgil.ioMinHold", minHold, true);
+        spin = choice(property, "jgil.spin", "adaptive", SPINS).equals("adaptive");
         String isaName = property.apply("jgil.isa");
         isa = isaName == null || isaName.isBlank() ? null : choice(property, "jgil.isa", "auto", ISAS);
         long maxMicros = Long.MAX_VALUE / 1000;
@@ -138,7 +143,7 @@ public final class Settings {
 
     private static final List<String> KNOWN = List.of("jgil.policy", "jgil.switchInterval", "jgil.fastpath",
             "jgil.checked", "jgil.stats", "jgil.stats.sample", "jgil.warnHoldMs", "jgil.ticks", "jgil.ioMinHold",
-            "jgil.isa", "jgil.kernels.autoThresholdMicros");
+            "jgil.spin", "jgil.isa", "jgil.kernels.autoThresholdMicros");
 
     /**
      * A duration from text such as {@code 5ms}, {@code 200us} or {@code 0.01s} (a number with no

@@ -14,19 +14,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The JNI test classes of {@link JniCheckTest} run again in a real JVM whose libjgil is
- * built with AddressSanitizer and UBSan ({@code target/native-test/libjgil_asan.so}, made by
- * native/test's CMake before the Java tests), libasan preloaded. Any ASan or UBSan report fails it.
- * Skipped, with a message, where that build is missing (no cmake).
+ * The JNI test classes of {@link JniCheckTest} run again in a real JVM whose libjgil and libjgiltest
+ * are built with AddressSanitizer and UBSan (the CMake build {@code -DJGIL_SANITIZE=address,undefined}
+ * in {@code target/native-test/address}, made by native/test/run-native-tests.sh before the Java
+ * tests), libasan preloaded. Any ASan or UBSan report fails it. Skipped, with a message, where that
+ * build is missing (no cmake).
  */
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AsanJvmTest {
     @Test
     void jniTestsRunCleanWithAnAsanBuildOfTheLibrary() throws Exception {
-        Path build = Path.of("target", "native-test").toAbsolutePath();
-        Path lib = build.resolve("libjgil_asan.so");
+        Path build = Path.of("target", "native-test", "address").toAbsolutePath();
+        Path lib = build.resolve("libjgil.so");
+        Path testLib = build.resolve(Path.of("native", "test", "libjgiltest.so"));
         Path preload = build.resolve("asan-preload.txt");
-        Assumptions.assumeTrue(Files.isRegularFile(lib) && Files.isRegularFile(preload),
+        Assumptions.assumeTrue(
+                Files.isRegularFile(lib) && Files.isRegularFile(testLib) && Files.isRegularFile(preload),
                 "no ASan build of libjgil at " + lib + " (native/test/run-native-tests.sh makes it; needs cmake)");
         String libasan = Files.readString(preload).trim();
         Assumptions.assumeTrue(Files.isRegularFile(Path.of(libasan)), "the ASan runtime " + libasan + " is missing");
@@ -35,7 +38,8 @@ class AsanJvmTest {
                         // The JVM uses SIGSEGV itself and never frees much: leave both to it.
                         "ASAN_OPTIONS", "handle_segv=0:allow_user_segv_handler=1:detect_leaks=0:halt_on_error=1",
                         "UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1"),
-                List.of("-Djgil.library=" + lib, "-Xmx512m", "-Djgil.stress.seconds=1", "-Djgil.stress.threads=16"),
+                List.of("-Djgil.library=" + lib, "-Djgil.test.library=" + testLib, "-Xmx512m",
+                        "-Djgil.stress.seconds=1", "-Djgil.stress.threads=16"),
                 JniCheckMain.class, JniCheckTest.CLASSES.toArray(String[]::new));
         String out = r.output();
         String summary = out.lines().filter(l -> l.startsWith("jni-check summary")).findFirst().orElse("(no summary)");

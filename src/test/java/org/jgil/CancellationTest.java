@@ -15,6 +15,7 @@ import org.jgil.kernels.Blas;
 import org.jgil.kernels.Mandelbrot;
 import org.jgil.kernels.Mode;
 import org.jgil.kernels.Synthetic;
+import org.jgil.probe.NativeProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -66,14 +67,14 @@ class CancellationTest {
     @Test
     void interruptReachesAPollingKernel() throws Exception {
         long latency = interruptAndMeasure("polling spin",
-                () -> KitProbe.spinCancellable(TimeUnit.SECONDS.toNanos(30)));
+                () -> CancelProbe.spinCancellable(TimeUnit.SECONDS.toNanos(30)));
         assertTrue(latency < TimeUnit.SECONDS.toNanos(2), "took " + latency / 1e6 + " ms");
     }
 
     @Test
     void interruptCallsTheUnblockingFunctionOfABlockedKernel() throws Exception {
         long latency = interruptAndMeasure("blocked in poll(2) with a ubf",
-                () -> KitProbe.blockCancellable(30_000));
+                () -> CancelProbe.blockCancellable(30_000));
         assertTrue(latency < TimeUnit.SECONDS.toNanos(2), "took " + latency / 1e6 + " ms");
     }
 
@@ -104,7 +105,7 @@ class CancellationTest {
         Gil.run(() -> {
             Thread.currentThread().interrupt();
             try {
-                KitProbe.spinCancellable(TimeUnit.SECONDS.toNanos(30));
+                CancelProbe.spinCancellable(TimeUnit.SECONDS.toNanos(30));
                 fail("not cancelled");
             } catch (NativeCancelledException expected) {
                 assertTrue(Thread.interrupted(), "interrupt status kept");
@@ -116,28 +117,28 @@ class CancellationTest {
     void aClearedInterruptDoesNotCancelTheNextCall() throws Exception {
         Gil.run(() -> {
             Thread.currentThread().interrupt();
-            assertTrue(KitProbe.cancelledNow());
+            assertTrue(NativeProbe.cancelledNow());
             assertTrue(Thread.interrupted()); // clears it
             // The watcher's flag may still be set for up to a scan: the poll confirms it.
-            assertFalse(KitProbe.cancelledNow());
-            assertEquals(0, KitProbe.blockCancellable(5));
-            assertTrue(KitProbe.spinCancellable(1_000_000) >= 1_000_000);
+            assertFalse(NativeProbe.cancelledNow());
+            assertEquals(0, CancelProbe.blockCancellable(5));
+            assertTrue(CancelProbe.spinCancellable(1_000_000) >= 1_000_000);
         });
     }
 
     @Test
     void uninterruptedKernelsRunToTheEnd() {
         Gil.run(() -> {
-            assertEquals(0, KitProbe.blockCancellable(20));
-            assertTrue(KitProbe.spinCancellable(20_000_000) >= 20_000_000);
-            assertFalse(KitProbe.cancelledNow());
+            assertEquals(0, CancelProbe.blockCancellable(20));
+            assertTrue(CancelProbe.spinCancellable(20_000_000) >= 20_000_000);
+            assertFalse(NativeProbe.cancelledNow());
         });
     }
 
     @Test
     void aPollIsCheapAfterTheFirst() {
         // Not a timing assertion: -1 would mean the poll reported a cancellation.
-        long picos = Gil.call(() -> KitProbe.pollCostPicos(1_000_000));
+        long picos = Gil.call(() -> CancelProbe.pollCostPicos(1_000_000));
         System.out.printf("jgil_cancelled() poll: %.2f ns%n", picos / 1000.0);
         assertTrue(picos >= 0);
         assertTrue(CancelWatcher.armedCount() >= 1, "the polling thread is registered with the watcher");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jgil.probe.NativeProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,10 +45,10 @@ class CheckedModeTest {
     @Test
     void nestedReleasedSections() {
         Gil.run(() -> {
-            IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::nestedBegin);
+            IllegalStateException e = assertThrows(IllegalStateException.class, BlockProbe::nestedBegin);
             assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in inner_kernel()",
                     "nested inside the released section opened by JGIL_BEGIN_ALLOW_THREADS in "
-                            + "Java_org_jgil_KitProbe_nestedBegin()", "do not nest");
+                            + "Java_org_jgil_BlockProbe_nestedBegin()", "do not nest");
             assertTrue(Gil.isHeldByCurrentThread(), "the outer END re-took the lock");
         });
     }
@@ -55,7 +56,7 @@ class CheckedModeTest {
     @Test
     void returningFromInsideABlockRetakesTheLock() {
         Gil.run(() -> {
-            assertEquals(0, NativeProbe.leaveBlockEarly(0));
+            assertEquals(0, BlockProbe.leaveBlockEarly(0));
             assertTrue(Gil.isHeldByCurrentThread(), "the block's cleanup re-took the lock");
         });
     }
@@ -63,9 +64,9 @@ class CheckedModeTest {
     @Test
     void aBlockLeftPastItsCleanupIsReportedByName() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> Gil.run(() -> assertEquals(1, NativeProbe.leaveBlockEarly(1))));
+                () -> Gil.run(() -> assertEquals(1, BlockProbe.leaveBlockEarly(1))));
         assertMessage(e, "Gil.release()",
-                "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_NativeProbe_leaveBlockEarly()",
+                "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_BlockProbe_leaveBlockEarly()",
                 "without its JGIL_END_ALLOW_THREADS", "longjmp");
         assertTrue(!Gil.isHeldByCurrentThread(), "the lock was given up at BEGIN and never re-taken");
         // Reported once: the thread goes on normally.
@@ -76,8 +77,8 @@ class CheckedModeTest {
     @Test
     void managedOnlyWorkInsideAReleasedSection() {
         Gil.run(() -> {
-            IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::requireGilReleased);
-            assertMessage(e, "jgil_require_gil() in Java_org_jgil_KitProbe_requireGilReleased()",
+            IllegalStateException e = assertThrows(IllegalStateException.class, BlockProbe::requireGilReleased);
+            assertMessage(e, "JGIL_REQUIRE_GIL() in Java_org_jgil_BlockProbe_requireGilReleased()",
                     "does not hold the GIL", "inside the released section opened by");
             assertTrue(Gil.isHeldByCurrentThread());
         });
@@ -86,8 +87,8 @@ class CheckedModeTest {
     @Test
     void nativeCheckpointWithoutTheLock() {
         Gil.run(() -> {
-            IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::checkpointReleased);
-            assertMessage(e, "jgil_checkpoint in Java_org_jgil_KitProbe_checkpointReleased()",
+            IllegalStateException e = assertThrows(IllegalStateException.class, BlockProbe::checkpointReleased);
+            assertMessage(e, "JGIL_CHECKPOINT() in Java_org_jgil_BlockProbe_checkpointReleased()",
                     "does not hold the GIL");
             assertTrue(Gil.isHeldByCurrentThread());
         });
@@ -97,15 +98,15 @@ class CheckedModeTest {
     void nativeThreadCallingManagedCodeWithoutEnsure() {
         AtomicInteger ran = new AtomicInteger();
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> Gil.run(() -> KitProbe.callFromNativeThread(false, ran::incrementAndGet)));
-        assertMessage(e, "jgil_require_gil() in attach_main()", "does not hold the GIL", "jgil_ensure()");
+                () -> Gil.run(() -> ThreadProbe.callFromNativeThread(false, ran::incrementAndGet)));
+        assertMessage(e, "JGIL_REQUIRE_GIL() in attaching_thread()", "does not hold the GIL", "jgil_ensure()");
         assertEquals(0, ran.get(), "the managed callback must not run");
     }
 
     @Test
     void nativeThreadCallingManagedCodeWithEnsure() {
         AtomicInteger ran = new AtomicInteger();
-        Gil.run(() -> KitProbe.callFromNativeThread(true, () -> {
+        Gil.run(() -> ThreadProbe.callFromNativeThread(true, () -> {
             assertTrue(Gil.isHeldByCurrentThread());
             ran.incrementAndGet();
         }));
@@ -114,8 +115,8 @@ class CheckedModeTest {
 
     @Test
     void beginWithoutTheLock() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::nestedBegin);
-        assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_KitProbe_nestedBegin()",
+        IllegalStateException e = assertThrows(IllegalStateException.class, BlockProbe::nestedBegin);
+        assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_BlockProbe_nestedBegin()",
                 "does not hold the GIL");
     }
 
@@ -123,7 +124,7 @@ class CheckedModeTest {
     void outsideCheckedModeTheChecksCostNothingAndCheckNothing() {
         LockWord.setChecked(false);
         AtomicInteger ran = new AtomicInteger();
-        Gil.run(() -> KitProbe.callFromNativeThread(false, ran::incrementAndGet));
+        Gil.run(() -> ThreadProbe.callFromNativeThread(false, ran::incrementAndGet));
         assertEquals(1, ran.get(), "unchecked: JGIL_REQUIRE_GIL() does not check");
     }
 }

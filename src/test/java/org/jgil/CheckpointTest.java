@@ -87,12 +87,18 @@ class CheckpointTest {
             }));
             threads[t].start();
         }
-        TimeUnit.MILLISECONDS.sleep(300);
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join();
+        // Counted, not timed: on a loaded machine 300 ms gave each thread only a handful of
+        // switch intervals. Without forced switches at checkpoints one thread keeps the lock
+        // for good and this wait runs out.
+        try {
+            waitUntil(() -> Gil.call(() -> turns[0] > 20 && turns[1] > 20));
+        } finally {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
         }
-        assertTrue(turns[0] > 5 && turns[1] > 5,
+        assertTrue(turns[0] > 20 && turns[1] > 20,
                 "both CPU-bound threads should get many turns, got " + turns[0] + " and " + turns[1]);
     }
 

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a class of the test class path in a child JVM that finds libjgil as this one does
- * ({@code java.library.path}, {@code -Djgil.library}), and collects its output and fate: for the
- * tests of what only a whole JVM shows (-Xcheck:jni, shutdown, crashes).
+ * Runs a class of the test class path in a child JVM that finds libjgil and libjgiltest as this
+ * one does ({@code java.library.path}, {@code -Djgil.library}, {@code -Djgil.test.library}), and
+ * collects its output and fate: for the tests of what only a whole JVM shows (-Xcheck:jni,
+ * shutdown, crashes).
  */
 final class ChildJvm {
     /** How a child ended: exit code (or null if it had to be killed), its output, the hs_err files it left. */
@@ -40,7 +41,7 @@ final class ChildJvm {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        for (String p : new String[] {"java.library.path", "jgil.library"}) {
+        for (String p : new String[] {"java.library.path", "jgil.library", "jgil.test.library"}) {
             String v = System.getProperty(p);
             if (v != null && !v.isEmpty()) {
                 cmd.add("-D" + p + "=" + v);

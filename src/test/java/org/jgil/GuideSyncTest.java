@@ -53,6 +53,12 @@ class GuideSyncTest {
     }
 
     @Test
+    void theGuideQuotesTheGeneratedGlueExample() throws IOException {
+        check(Path.of("examples/vecmath/src/main/java/org/example/vecmath/VecMathGen.java"), "//", 1);
+        check(Path.of("examples/vecmath/src/main/c/vecmath_gen.c"), "//", 1);
+    }
+
+    @Test
     void noPlaceholderIsLeft() throws IOException {
         assertFalse(Files.readString(GUIDE).contains("{{"));
     }

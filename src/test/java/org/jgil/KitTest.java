@@ -26,9 +26,9 @@ class KitTest {
     @Test
     void releasedIfFollowsTheCondition() {
         Gil.run(() -> {
-            assertTrue(KitProbe.releasedIf(true));
+            assertTrue(BlockProbe.releasedIf(true));
             assertTrue(Gil.isHeldByCurrentThread());
-            assertFalse(KitProbe.releasedIf(false));
+            assertFalse(BlockProbe.releasedIf(false));
             assertTrue(Gil.isHeldByCurrentThread());
         });
     }
@@ -38,8 +38,8 @@ class KitTest {
         boolean was = LockWord.checked();
         LockWord.setChecked(true);
         try {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> KitProbe.releasedIf(false));
-            assertTrue(e.getMessage().contains("jgil_require_gil() in Java_org_jgil_KitProbe_releasedIf()"),
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> BlockProbe.releasedIf(false));
+            assertTrue(e.getMessage().contains("JGIL_REQUIRE_GIL() in Java_org_jgil_BlockProbe_releasedIf()"),
                     e.getMessage());
         } finally {
             LockWord.setChecked(was);
@@ -48,12 +48,12 @@ class KitTest {
 
     @Test
     void adaptiveReleasesLongCallsAlways() {
-        Gil.run(() -> assertTrue(KitProbe.releasedAdaptive(1_000_000)));
+        Gil.run(() -> assertTrue(BlockProbe.releasedAdaptive(1_000_000)));
     }
 
     @Test
     void adaptiveKeepsTheLockForShortCallsNobodyWaitsFor() {
-        Gil.run(() -> assertFalse(unchecked(() -> KitProbe.releasedAdaptive(1_000))));
+        Gil.run(() -> assertFalse(unchecked(() -> BlockProbe.releasedAdaptive(1_000))));
     }
 
     @Test
@@ -62,13 +62,13 @@ class KitTest {
         AtomicBoolean released = new AtomicBoolean();
         AtomicBoolean keptWhenAlone = new AtomicBoolean();
         Thread holder = new Thread(() -> Gil.run(() -> {
-            keptWhenAlone.set(!unchecked(() -> KitProbe.releasedAdaptive(1_000)));
+            keptWhenAlone.set(!unchecked(() -> BlockProbe.releasedAdaptive(1_000)));
             held.countDown();
             // Wait until the other thread is queued: the WAITERS bit is set.
             while ((LockWord.get() & LockWord.WAITERS) == 0) {
                 Thread.onSpinWait();
             }
-            released.set(unchecked(() -> KitProbe.releasedAdaptive(1_000)));
+            released.set(unchecked(() -> BlockProbe.releasedAdaptive(1_000)));
         }));
         holder.start();
         held.await();
@@ -83,7 +83,7 @@ class KitTest {
         boolean was = LockWord.checked();
         LockWord.setChecked(true);
         try {
-            Gil.run(() -> assertTrue(KitProbe.releasedAdaptive(1_000)));
+            Gil.run(() -> assertTrue(BlockProbe.releasedAdaptive(1_000)));
         } finally {
             LockWord.setChecked(was);
         }
@@ -97,7 +97,7 @@ class KitTest {
             try {
                 for (int kind = 0; kind < 3; kind++) {
                     int k = kind;
-                    assertEquals(42, Gil.call(() -> KitProbe.errnoAcross(42, k)),
+                    assertEquals(42, Gil.call(() -> BlockProbe.errnoAcross(42, k)),
                             "errno after block kind " + kind + ", checked " + checked);
                 }
             } finally {
@@ -109,7 +109,7 @@ class KitTest {
     @Test
     void aJniExceptionInsideASectionStillRetakesTheLock() {
         Gil.run(() -> {
-            ArithmeticException e = assertThrows(ArithmeticException.class, KitProbe::throwInsideSection);
+            ArithmeticException e = assertThrows(ArithmeticException.class, BlockProbe::throwInsideSection);
             assertEquals("thrown inside a released section", e.getMessage());
             assertTrue(Gil.isHeldByCurrentThread(), "END must re-take the lock with an exception pending");
         });
@@ -118,7 +118,7 @@ class KitTest {
     @Test
     void nativeCheckpointHoldingTheLockIsFine() {
         Gil.run(() -> {
-            KitProbe.checkpointHeld();
+            BlockProbe.checkpointHeld();
             assertTrue(Gil.isHeldByCurrentThread());
         });
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.jgil.probe.NativeProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -76,7 +77,7 @@ class MisuseTest {
     @Test
     void nativeBeginWithoutTheLock() {
         IllegalStateException e = assertThrows(IllegalStateException.class, NativeProbe::noopReleased);
-        assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_NativeProbe_noopReleased()");
+        assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_probe_NativeProbe_noopReleased()");
         assertFalse(Gil.isHeldByCurrentThread());
     }
 
@@ -85,11 +86,13 @@ class MisuseTest {
         Gil.run(() -> {
             int[] ran = {0};
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> ran[0] = KitProbe.notImportedBlock(5));
-            assertMessage(e, "Java_org_jgil_KitProbe_notImportedBlock: this extension never imported");
+                    () -> ran[0] = NotImportedProbe.block(5));
+            assertMessage(e, "Java_org_jgil_NotImportedProbe_block: this extension never imported");
             assertMessage(e, "call jgil_import(env) from its JNI_OnLoad");
             assertEquals(0, ran[0]);
-            e = assertThrows(IllegalStateException.class, KitProbe::notImportedCheckpoint);
+            e = assertThrows(IllegalStateException.class, NotImportedProbe::checkpoint);
+            assertMessage(e, "call jgil_import(env)");
+            e = assertThrows(IllegalStateException.class, NotImportedProbe::requireGil);
             assertMessage(e, "call jgil_import(env)");
             assertTrue(Gil.isHeldByCurrentThread());
         });
@@ -100,8 +103,8 @@ class MisuseTest {
         // The body makes JNI calls (FindClass, ThrowNew); run with BEGIN's exception pending they
         // would break JNI's rules (-Xcheck:jni warns: JniCheckTest runs this class) and replace
         // the exception that says what went wrong.
-        IllegalStateException e = assertThrows(IllegalStateException.class, KitProbe::throwInsideSection);
-        assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_KitProbe_throwInsideSection()");
+        IllegalStateException e = assertThrows(IllegalStateException.class, BlockProbe::throwInsideSection);
+        assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_jgil_BlockProbe_throwInsideSection()");
         assertMessage(e, "does not hold the GIL");
         assertFalse(Gil.isHeldByCurrentThread());
     }

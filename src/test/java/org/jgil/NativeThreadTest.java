@@ -17,15 +17,15 @@ class NativeThreadTest {
     void nativeThreadEnsuresTheLockAndCallsManagedCode() {
         AtomicReference<Boolean> heldInJava = new AtomicReference<>();
         AtomicLong javaThread = new AtomicLong();
-        int flags = Gil.call(() -> NativeProbe.runOnNativeThread(() -> {
+        int flags = Gil.call(() -> ThreadProbe.runOnNativeThread(() -> {
             heldInJava.set(Gil.isHeldByCurrentThread());
             javaThread.set(Thread.currentThread().getId());
         }));
-        assertEquals(0, flags & NativeProbe.ENSURE_FAILED, "jgil_ensure failed");
-        assertEquals(0, flags & NativeProbe.HELD_BEFORE_ENSURE);
-        assertTrue((flags & NativeProbe.HELD_INSIDE) != 0, "jgil_check() false after jgil_ensure()");
-        assertEquals(0, flags & NativeProbe.INNER_ACQUIRED, "a nested jgil_ensure() took the lock again");
-        assertTrue((flags & NativeProbe.HELD_AFTER_INNER) != 0, "the nested jgil_release() gave the lock away");
+        assertEquals(0, flags & ThreadProbe.ENSURE_FAILED, "jgil_ensure failed");
+        assertEquals(0, flags & ThreadProbe.HELD_BEFORE_ENSURE);
+        assertTrue((flags & ThreadProbe.HELD_INSIDE) != 0, "jgil_check() false after jgil_ensure()");
+        assertEquals(0, flags & ThreadProbe.INNER_ACQUIRED, "a nested jgil_ensure() took the lock again");
+        assertTrue((flags & ThreadProbe.HELD_AFTER_INNER) != 0, "the nested jgil_ensure_end() gave the lock away");
         assertEquals(Boolean.TRUE, heldInJava.get());
         assertTrue(javaThread.get() != Thread.currentThread().getId());
         assertFalse(Gil.isHeldByCurrentThread());
@@ -34,7 +34,7 @@ class NativeThreadTest {
     @Test
     void anExceptionThrownOnTheNativeThreadReachesTheCaller() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Gil.run(() -> NativeProbe.runOnNativeThread(() -> {
+                () -> Gil.run(() -> ThreadProbe.runOnNativeThread(() -> {
                     throw new IllegalArgumentException("from the native thread");
                 })));
         assertEquals("from the native thread", e.getMessage());

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jgil.probe.NativeProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fast paths without atomics (the design note in {@code jgil.h}): a released section leaves
+ * The fast paths without atomics (the design note in {@code jgil_runtime.c}): a released section leaves
  * the lock reserved for its thread, yet any other thread can take it; each fast path keeps managed
  * sections apart and loses no count. Runs outside checked mode, which would send every release
  * through Java and never reserve.
@@ -166,7 +167,7 @@ class ReservationTest {
                 Gil.acquire();
                 for (int i = 0; i < calls; i++) {
                     // Sections of 0-60 us, and a 100 us window between the look and the store.
-                    fastRetakes[0] += NativeProbe.releasedWithStalledRetake(1_000L * (i % 4) * 20, 100_000);
+                    fastRetakes[0] += BlockProbe.releasedWithStalledRetake(1_000L * (i % 4) * 20, 100_000);
                     if (inside.incrementAndGet() != 1) {
                         overlaps.incrementAndGet();
                     }

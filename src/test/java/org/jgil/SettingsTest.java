@@ -57,6 +57,7 @@ class SettingsTest {
         "jgil.ticks|abc|from 1",
         "jgil.ioMinHold|-1us|from 0",
         "jgil.isa|sse9|scalar, avx2, avx512, auto",
+        "jgil.spin|on|adaptive, off",
     })
     void aWrongValueIsRefusedWithAMessageThatSaysWhatIsAccepted(String name, String value, String accepted) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(name, value));
@@ -80,6 +81,7 @@ class SettingsTest {
         assertEquals(Duration.ofNanos(50_000), d.ioMinHold);
         assertNull(d.isa);
         assertEquals(1000, d.autoThresholdNanos);
+        assertTrue(d.spin);
 
         assertTrue(parse("jgil.checked", " TRUE ").checked);
         assertFalse(parse("jgil.stats", "false").stats);
@@ -91,6 +93,8 @@ class SettingsTest {
         assertEquals(Duration.ZERO, parse("jgil.ioMinHold", "0us").ioMinHold);
         assertEquals("io-priority", parse("jgil.policy", "IO-Priority").policy);
         assertEquals("avx2", parse("jgil.isa", "AVX2").isa);
+        assertFalse(parse("jgil.spin", " OFF ").spin);
+        assertTrue(parse("jgil.spin", "adaptive").spin);
         assertEquals(0, parse("jgil.kernels.autoThresholdMicros", "0").autoThresholdNanos);
         assertEquals(9223372036854775L * 1000,
                 parse("jgil.kernels.autoThresholdMicros", "9223372036854775").autoThresholdNanos);

@@ -77,7 +77,7 @@ public final class ShutdownMain {
             case "exit-held": {
                 Gil.acquire();
                 // A native thread blocks in jgil_ensure behind us, and waiters queue up.
-                daemon("native-ensure", () -> Gil.run(() -> NativeProbe.runOnNativeThread(() -> { })));
+                daemon("native-ensure", () -> Gil.run(() -> ThreadProbe.runOnNativeThread(() -> { })));
                 for (int i = 0; i < 4; i++) {
                     daemon("waiter-" + i, Gil::acquire);
                 }

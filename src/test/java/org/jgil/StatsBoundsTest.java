@@ -25,7 +25,7 @@ class StatsBoundsTest {
         int n = 3000;
         onThreads(n, () -> counters.waited(Gil.currentThreadId(), 1000));
         assertTrue(counters.listed() < 512, counters.listed() + " threads listed of " + n + " ended ones");
-        GilStats stats = counters.snapshot("test").complete();
+        GilStats stats = counters.snapshot("test", 0, 0, 0).complete();
         assertEquals(n, stats.waits(), "ended threads' waits stay in the totals");
         assertEquals(n, stats.threads().stream().mapToLong(GilStats.ThreadStats::waits).sum(),
                 "the rows add up to the total");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jgil.probe.NativeProbe;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,10 +70,10 @@ class StatsTest {
                 NativeProbe.spin(50_000, true, null);
             }
         });
-        SiteStats noop = site("Java_org_jgil_NativeProbe_noopReleased");
+        SiteStats noop = site("Java_org_jgil_probe_NativeProbe_noopReleased");
         assertEquals(64, noop.samplePeriod());
         assertEquals(3200 / 64, noop.sampledCalls(), 1);
-        SiteStats spin = site("Java_org_jgil_NativeProbe_spin");
+        SiteStats spin = site("Java_org_jgil_probe_NativeProbe_spin");
         assertTrue(spin.sampledCalls() >= 3, spin.toString());
         assertTrue(spin.meanReleasedNanos() >= 50_000, "released time covers the 50 us spin: " + spin);
         assertTrue(spin.meanReacquireNanos() >= 0, spin.toString());

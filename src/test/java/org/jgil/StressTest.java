@@ -23,6 +23,7 @@ import org.jgil.kernels.MonteCarlo;
 import org.jgil.kernels.NBody;
 import org.jgil.kernels.Primes;
 import org.jgil.kernels.Synthetic;
+import org.jgil.probe.NativeProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -347,14 +348,14 @@ class StressTest {
                 break;
             case NATIVE_THREAD:
                 Gil.run(() -> {
-                    int flags = NativeProbe.runOnNativeThread(() -> {
+                    int flags = ThreadProbe.runOnNativeThread(() -> {
                         managed(r);
                         Gil.checkpoint();
                         managed(r);
                     });
-                    if ((flags & NativeProbe.ENSURE_FAILED) != 0 || (flags & NativeProbe.HELD_INSIDE) == 0
-                            || (flags & NativeProbe.INNER_ACQUIRED) != 0 || (flags & NativeProbe.HELD_AFTER_INNER) == 0
-                            || (flags & NativeProbe.HELD_BEFORE_ENSURE) != 0) {
+                    if ((flags & ThreadProbe.ENSURE_FAILED) != 0 || (flags & ThreadProbe.HELD_INSIDE) == 0
+                            || (flags & ThreadProbe.INNER_ACQUIRED) != 0 || (flags & ThreadProbe.HELD_AFTER_INNER) == 0
+                            || (flags & ThreadProbe.HELD_BEFORE_ENSURE) != 0) {
                         failure("native thread saw flags " + flags);
                     }
                     managed(r);

@@ -31,15 +31,13 @@ public enum Mode {
     /**
      * The work above which {@link #AUTO} releases the GIL, in estimated nanoseconds of native work.
      *
-     * <p>Releasing costs about 20 ns while nobody waits (one CAS each way plus a JNI exception
-     * check), nothing against a call of microseconds. Under contention a release hands the lock
-     * over: the waiter is woken (a futex wake and a context switch) and the releaser queues to get
-     * it back, microseconds of latency. Measured on a quiet 2-core machine (docs/performance.md),
-     * two threads calling the same kernel lost to releasing below about 0.7 us of work per call
-     * (sum of 64 doubles: 7x fewer calls released than held), broke even near 0.7 us, and gained
-     * from 1 us (spin 1 us: 1.41x vs 0.93x held; 3 us: 1.70x vs 0.94x; 30 us: 1.98x). AUTO
-     * releases from 1 us. (On a machine where other processes keep a core busy there is nothing
-     * to run in parallel and the crossover moves up: docs/kernels.md has such runs.) Set with
+     * <p>While nobody waits, a release and its re-take are a few plain loads and stores in native
+     * code, nothing against a call of microseconds. Under contention a release hands the lock over:
+     * the waiter is woken (a futex wake and a context switch) and the releaser queues to get it
+     * back, microseconds of latency. So releasing a short call loses to holding, and a long one
+     * gains: AUTO releases from 1 us of estimated work, where two threads calling the same kernel
+     * stop losing to releasing (the crossover runs and their figures: docs/performance.md and
+     * docs/kernels.md; it moves up on a machine where other processes keep a core busy). Set with
      * {@code -Djgil.kernels.autoThresholdMicros}. Each kernel estimates its work from its size and
      * per-unit costs measured for each instruction set.
      */

@@ -28,10 +28,10 @@ public final class Convoy {
         SOCKET
     }
 
-    /** One I/O kind's figures. */
+    /** One I/O kind's figures; {@code timeline}: the phase beside the CPU thread, if it was recorded, else null. */
     public record IoResult(IoKind kind, Samples.Percentiles ioAloneMicros, Samples.Percentiles ioWithCpuMicros,
                            Samples.Percentiles reacquireWaitMicros, double ioOpsPerSecond, double cpuThroughputRatio,
-                           int opsAlone, int opsWithCpu) {}
+                           int opsAlone, int opsWithCpu, ConvoyTimeline timeline) {}
 
     /** The experiment's figures under one policy. */
     public record Result(String policy, double switchIntervalMicros, double cpuUnitsPerSecondAlone,
@@ -43,15 +43,24 @@ public final class Convoy {
 
     /** Runs every I/O kind under the current policy, each phase for {@code phase}. */
     public static Result run(Duration phase, List<IoKind> kinds) throws InterruptedException {
+        return run(phase, kinds, false);
+    }
+
+    /**
+     * The same; with {@code timeline}, each phase beside the CPU thread is also recorded as a
+     * {@link ConvoyTimeline} (which costs the CPU thread two clock reads per unit of work).
+     */
+    public static Result run(Duration phase, List<IoKind> kinds, boolean timeline) throws InterruptedException {
         double cpuAlone = cpuUnitsPerSecond(phase);
         List<IoResult> results = new ArrayList<>();
         for (IoKind kind : kinds) {
-            results.add(runKind(kind, phase, cpuAlone));
+            results.add(runKind(kind, phase, cpuAlone, timeline));
         }
         return new Result(Gil.policy(), Gil.switchInterval().toNanos() / 1000.0, cpuAlone, results);
     }
 
-    private static IoResult runKind(IoKind kind, Duration phase, double cpuAlone) throws InterruptedException {
+    private static IoResult runKind(IoKind kind, Duration phase, double cpuAlone, boolean timeline)
+            throws InterruptedException {
         try (EchoServer server = kind == IoKind.SOCKET ? new EchoServer() : null;
              EchoServer.Client client = server == null ? null : new EchoServer.Client(server.port())) {
             Runnable op = client == null ? () -> LockSupport.parkNanos(SLEEP_NANOS) : () -> {
@@ -61,12 +70,12 @@ public final class Convoy {
                     throw new UncheckedIOException(e);
                 }
             };
-            IoLoop alone = new IoLoop(op, phase);
+            IoLoop alone = new IoLoop(op, phase, null);
             alone.runHere();
 
-            CpuLoop cpu = new CpuLoop();
+            CpuLoop cpu = new CpuLoop(timeline);
             Thread cpuThread = cpu.start("convoy-cpu");
-            IoLoop together = new IoLoop(op, phase);
+            IoLoop together = new IoLoop(op, phase, timeline ? new ConvoyTimeline.Recorder(3) : null);
             long start = System.nanoTime();
             together.runHere();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -75,14 +84,15 @@ public final class Convoy {
             double cpuWith = cpu.unitsPerSecond();
             return new IoResult(kind, alone.latency.percentiles(), together.latency.percentiles(),
                     together.reacquire.percentiles(), together.latency.size() / seconds,
-                    cpuWith / cpuAlone, alone.latency.size(), together.latency.size());
+                    cpuWith / cpuAlone, alone.latency.size(), together.latency.size(),
+                    timeline ? together.timeline(cpu) : null);
         } catch (IOException e) {
             throw new UncheckedIOException("the loopback echo server failed: " + e.getMessage(), e);
         }
     }
 
     private static double cpuUnitsPerSecond(Duration phase) throws InterruptedException {
-        CpuLoop cpu = new CpuLoop();
+        CpuLoop cpu = new CpuLoop(false);
         Thread t = cpu.start("convoy-cpu-alone");
         Thread.sleep(phase.toMillis());
         cpu.stop();
@@ -96,10 +106,17 @@ public final class Convoy {
         final Samples reacquire = new Samples();
         private final Runnable op;
         private final Duration phase;
+        private final ConvoyTimeline.Recorder recorder; // null: not recorded
 
-        IoLoop(Runnable op, Duration phase) {
+        IoLoop(Runnable op, Duration phase, ConvoyTimeline.Recorder recorder) {
             this.op = op;
             this.phase = phase;
+            this.recorder = recorder;
+        }
+
+        ConvoyTimeline timeline(CpuLoop cpu) {
+            return new ConvoyTimeline(recorder.column(0), recorder.column(1), recorder.column(2),
+                    cpu.handovers.column(0), cpu.handovers.column(1), cpu.stalls.column(0), cpu.stalls.column(1));
         }
 
         void runHere() {
@@ -119,6 +136,9 @@ public final class Convoy {
                     long back = System.nanoTime();
                     latency.add(back - start);
                     reacquire.add(back - ioDone);
+                    if (recorder != null) {
+                        recorder.add(start, ioDone, back);
+                    }
                 }
             } finally {
                 Gil.release();
@@ -129,12 +149,19 @@ public final class Convoy {
     /** The CPU-bound thread: holds the lock and passes a checkpoint after every unit of work. */
     static final class CpuLoop implements Runnable {
         private final CpuWork work = new CpuWork();
+        final ConvoyTimeline.Recorder handovers; // null: not recorded
+        final ConvoyTimeline.Recorder stalls;
         private volatile boolean stop;
         private volatile boolean running;
         private volatile Throwable failure;
         private long units;
         private long startNanos;
         private long endNanos;
+
+        CpuLoop(boolean timeline) {
+            handovers = timeline ? new ConvoyTimeline.Recorder(2) : null;
+            stalls = timeline ? new ConvoyTimeline.Recorder(2) : null;
+        }
 
         /** Starts the loop on a new thread and returns once it holds the lock and runs. */
         Thread start(String name) {
@@ -157,16 +184,40 @@ public final class Convoy {
                 startNanos = System.nanoTime();
                 running = true;
                 long n = 0;
-                while (!stop) {
-                    work.unit();
-                    n++;
-                    Gil.checkpoint();
+                if (handovers == null) {
+                    while (!stop) {
+                        work.unit();
+                        n++;
+                        Gil.checkpoint();
+                    }
+                } else {
+                    n = runRecorded();
                 }
                 units = n;
                 endNanos = System.nanoTime();
             } finally {
                 Gil.release();
             }
+        }
+
+        /** The same loop, noting each stall in a unit of work and each checkpoint that gave the lock away. */
+        private long runRecorded() {
+            long n = 0;
+            long last = System.nanoTime();
+            while (!stop) {
+                work.unit();
+                long worked = System.nanoTime();
+                if (worked - last > ConvoyTimeline.STALL_NANOS) {
+                    stalls.add(last, worked);
+                }
+                n++;
+                Gil.checkpoint();
+                last = System.nanoTime();
+                if (last - worked > ConvoyTimeline.HANDOVER_NANOS) {
+                    handovers.add(worked, last);
+                }
+            }
+            return n;
         }
 
         void stop() {

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jgil.Gil;
-import org.jgil.NativeProbe;
+import org.jgil.probe.NativeProbe;
 
 /**
  * Managed sections never overlap under a lock, while native calls that release it do. Threads

@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li><b>O</b> (tid 1) holds the lock at the start, runs {@code nativeRounds} released native blocks
  *       ({@code JGIL_BEGIN_ALLOW_THREADS} / {@code JGIL_END_ALLOW_THREADS}: {@code jgil_save_thread_at} and
- *       {@code jgil_restore_thread_at} in {@code jgil.h}, with their slow paths in {@code jgil_runtime.c} and
- *       {@code GilRuntime}), then gives the lock back with {@code Gil.release()} ({@code LockWord.release}).
+ *       {@code jgil_restore_thread_at} in {@code jgil/jgil_detail.h}, with their slow paths in
+ *       {@code jgil_runtime.c} and {@code GilRuntime}), then gives the lock back with {@code Gil.release()}
+ *       ({@code LockWord.release}).
  *   <li><b>W</b> (tid 2) and <b>T</b> (tid 3) each take the lock with {@code Gil.acquire()} (a CAS, else
  *       {@code CPythonScheduler.acquire}), optionally run one released native block ({@code othersNative}), and
  *       give the lock back with {@code Gil.release()}. Either one can be the waiter or the third thread that takes
@@ -98,10 +99,13 @@ public final class LockProtocolModel {
      * @param weakening a defence removed (see {@link Weakening})
      * @param othersNative W and T also run one released native block once they hold the lock, before their Java
      *     release: then a reservation can be any thread's, and O can be the revoker
+     * @param spin a waiter about to park may instead spin ({@code CPythonScheduler.spinUnlocked}): leave the mutex
+     *     still counted as a waiter, poll the word, take the mutex back and look again. The real waiter spins at
+     *     most once per acquire; the model lets it spin before any park, which only adds interleavings
      */
     public record Config(Mode mode, boolean fixedNativeRepair, boolean fixedJavaRepair, int nativeRounds,
                          boolean timeouts, boolean initiallyWaiting, boolean lostBitCheck, Weakening weakening,
-                         boolean othersNative) {
+                         boolean othersNative, boolean spin) {
         public Config {
             if (nativeRounds < 1 || nativeRounds > 2) {
                 throw new IllegalArgumentException("nativeRounds must be 1 or 2, got " + nativeRounds);
@@ -110,47 +114,52 @@ public final class LockProtocolModel {
 
         /** The protocol as repaired: one native round, no timeouts, {@code waiting} down, every check on. */
         public static Config fixed(Mode mode) {
-            return new Config(mode, true, true, 1, false, false, true, Weakening.NONE, false);
+            return new Config(mode, true, true, 1, false, false, true, Weakening.NONE, false, false);
         }
 
         public Config nativeRepair(boolean fixed) {
             return new Config(mode, fixed, fixedJavaRepair, nativeRounds, timeouts, initiallyWaiting, lostBitCheck,
-                    weakening, othersNative);
+                    weakening, othersNative, spin);
         }
 
         public Config javaRepair(boolean fixed) {
             return new Config(mode, fixedNativeRepair, fixed, nativeRounds, timeouts, initiallyWaiting, lostBitCheck,
-                    weakening, othersNative);
+                    weakening, othersNative, spin);
         }
 
         public Config nativeRounds(int rounds) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, rounds, timeouts, initiallyWaiting,
-                    lostBitCheck, weakening, othersNative);
+                    lostBitCheck, weakening, othersNative, spin);
         }
 
         public Config timeouts(boolean on) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, on, initiallyWaiting,
-                    lostBitCheck, weakening, othersNative);
+                    lostBitCheck, weakening, othersNative, spin);
         }
 
         public Config initiallyWaiting(boolean on) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, timeouts, on, lostBitCheck,
-                    weakening, othersNative);
+                    weakening, othersNative, spin);
         }
 
         public Config lostBitCheck(boolean on) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, timeouts, initiallyWaiting, on,
-                    weakening, othersNative);
+                    weakening, othersNative, spin);
         }
 
         public Config othersNative(boolean on) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, timeouts, initiallyWaiting,
-                    lostBitCheck, weakening, on);
+                    lostBitCheck, weakening, on, spin);
         }
 
         public Config weakening(Weakening w) {
             return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, timeouts, initiallyWaiting,
-                    lostBitCheck, w, othersNative);
+                    lostBitCheck, w, othersNative, spin);
+        }
+
+        public Config spin(boolean on) {
+            return new Config(mode, fixedNativeRepair, fixedJavaRepair, nativeRounds, timeouts, initiallyWaiting,
+                    lostBitCheck, weakening, othersNative, on);
         }
 
         @Override
@@ -158,7 +167,7 @@ public final class LockProtocolModel {
             return "mode " + mode + ", release_raced " + (fixedNativeRepair ? "fixed" : "buggy")
                     + ", LockWord.release " + (fixedJavaRepair ? "fixed" : "buggy") + ", " + nativeRounds
                     + " native round" + (nativeRounds > 1 ? "s" : "") + (timeouts ? ", timeouts" : "")
-                    + (othersNative ? ", W and T run a native block too" : "")
+                    + (othersNative ? ", W and T run a native block too" : "") + (spin ? ", waiters may spin" : "")
                     + (initiallyWaiting ? ", waiting up at start" : "") + (lostBitCheck ? "" : ", no lost-bit check")
                     + (weakening == Weakening.NONE ? "" : ", WEAKENED: " + weakening.what);
         }
@@ -201,7 +210,7 @@ public final class LockProtocolModel {
         }
     }
 
-    // ---- the lock word: owner tid in bits 0-1, then the flag bits, as in jgil.h ----
+    // ---- the lock word: owner tid in bits 0-1, then the flag bits, as in jgil/jgil_detail.h ----
     static final int TID = 3;
     static final int WAITERS = 4;   // JGIL_WAITERS_BIT
     static final int RESERVED = 8;  // JGIL_RESERVED_BIT
@@ -235,7 +244,7 @@ public final class LockProtocolModel {
         // O's managed code before its native call
         O_HOLD("managed code (holds the lock), about to call a native kernel", Pc.OWNS | Pc.STABLE),
 
-        // jgil_save_thread_at (jgil.h): JGIL_BEGIN_ALLOW_THREADS
+        // jgil_save_thread_at (jgil/jgil_detail.h): JGIL_BEGIN_ALLOW_THREADS
         SV_LOAD_W("jgil_save_thread_at: w = load owner", Pc.OWNS),
         SV_LOAD_MODE("jgil_save_thread_at: mode = load mode", Pc.OWNS),
         SV_WAITING_P("jgil_save_thread_at: load waiting (mode PLAIN)", Pc.OWNS),
@@ -265,7 +274,7 @@ public final class LockProtocolModel {
         // the native kernel, run without the lock
         KERNEL("native kernel, lock released", Pc.STABLE),
 
-        // jgil_restore_thread_at (jgil.h): JGIL_END_ALLOW_THREADS
+        // jgil_restore_thread_at (jgil/jgil_detail.h): JGIL_END_ALLOW_THREADS
         E_RETAKING("jgil_restore_thread_at: me->retaking = 1", 0),
         E_LOAD("jgil_restore_thread_at: w = load owner", 0),
         E_STORE("jgil_restore_thread_at: store owner saved (reservation still there)", 0),
@@ -325,6 +334,9 @@ public final class LockProtocolModel {
         A_CAS("CPythonScheduler.acquireLocked: compareAndSet(word, tid|WAITERS)", Pc.REGISTERED),
         A_AWAIT("CPythonScheduler.acquireLocked: lockFreed.awaitNanos (releases the mutex)", Pc.REGISTERED),
         PARKED("parked in lockFreed.awaitNanos", Pc.REGISTERED | Pc.STABLE),
+        A_SPIN_UNLOCK("CPythonScheduler.spinUnlocked: unlock() (still counted in waiters)", Pc.REGISTERED),
+        A_SPIN("CPythonScheduler.spinUnlocked: LockWord.ownerNow() != 0 (polling)?", Pc.REGISTERED),
+        A_SPIN_LOCK("CPythonScheduler.spinUnlocked: lock()", Pc.REGISTERED),
         SIGNALLED("woken in lockFreed.awaitNanos: re-acquiring the mutex", Pc.REGISTERED),
         A_CLEAR("CPythonScheduler.acquireLocked: waiters == 0: compareAndSet(tid|WAITERS, tid)", Pc.OWNS),
         A_QUIET("CPythonScheduler.acquireLocked: noWaiters() -> LockWord.clearWaitingIfQuiet()", Pc.OWNS),
@@ -1160,6 +1172,9 @@ public final class LockProtocolModel {
                     n.go(t, Pc.R_CAS, word);
                 } else {
                     n.go(t, (word & TID) == 0 ? Pc.A_CAS : Pc.A_AWAIT, word);
+                    if ((word & TID) != 0 && config.spin()) {
+                        out.add(s.copy().go(t, Pc.A_SPIN_UNLOCK), () -> at + word(word) + ": spin first");
+                    }
                 }
                 out.add(n, () -> at + word(word) + ((word & (RESERVED | REVOKING)) != 0 ? ": settle()" : ""));
             }
@@ -1271,8 +1286,37 @@ public final class LockProtocolModel {
                 n.mem[OWNER] = after;
                 out.add(n.go(t, Pc.A_GET), () -> at + "owner " + word(after));
             }
-            case A_DECIDE -> out.add(s.copy().go(t, (s.w[t] & TID) == 0 ? Pc.A_CAS : Pc.A_AWAIT, s.w[t]),
-                    () -> at + "owner " + word(s.w[t]));
+            case A_DECIDE -> {
+                out.add(s.copy().go(t, (s.w[t] & TID) == 0 ? Pc.A_CAS : Pc.A_AWAIT, s.w[t]),
+                        () -> at + "owner " + word(s.w[t]));
+                if ((s.w[t] & TID) != 0 && config.spin()) {
+                    out.add(s.copy().go(t, Pc.A_SPIN_UNLOCK), () -> at + "owner " + word(s.w[t]) + ": spin first");
+                }
+            }
+            case A_SPIN_UNLOCK -> {
+                if (!locked(s, t)) {
+                    return;
+                }
+                n = s.copy();
+                n.mutex = 0;
+                out.add(n.go(t, Pc.A_SPIN), () -> at + "unlocked");
+            }
+            case A_SPIN -> {
+                // The budget may run out at any poll; a free word ends the spin at once. Either way the waiter
+                // takes the mutex back and looks again.
+                int word = s.load(t, OWNER);
+                boolean free = (word & (RESERVED | REVOKING)) != 0 || (word & TID) == 0;
+                out.add(s.copy().go(t, Pc.A_SPIN_LOCK), () -> at + word(word) + (free ? ": looks free"
+                        : ": held; the budget runs out"));
+            }
+            case A_SPIN_LOCK -> {
+                if (s.mutex != 0 || !locked(s, t)) {
+                    return;
+                }
+                n = s.copy();
+                n.mutex = tid;
+                out.add(n.go(t, Pc.A_GET), () -> at + "locked");
+            }
             case A_CAS -> {
                 if (!locked(s, t)) {
                     return;

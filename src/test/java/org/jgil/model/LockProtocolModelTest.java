@@ -92,7 +92,8 @@ class LockProtocolModelTest {
     /**
      * The repaired protocol, in every fast-path mode, with one or two native blocks in O, {@code waiting} down or up
      * at the start, and timed waits that may end at any moment; then with W and T running a native block too (so
-     * that any thread may hold the reservation and O may revoke it): no interleaving breaks an invariant, and every
+     * that any thread may hold the reservation and O may revoke it); and with waiters that spin before they park
+     * ({@code -Djgil.spin=adaptive}): no interleaving breaks an invariant, and every
      * step of the model is taken in some interleaving (so no part of the protocol is checked vacuously). With
      * {@code -Djgil.model.all=true} the last group also starts with {@code waiting} up (about 1.4 million more
      * states).
@@ -107,6 +108,12 @@ class LockProtocolModelTest {
                     configs.add(Config.fixed(mode).nativeRounds(rounds).timeouts(true).initiallyWaiting(waiting));
                 }
             }
+        }
+        for (Mode mode : Mode.values()) {
+            // A waiter that spins before it parks, outside the mutex but still counted as a waiter.
+            configs.add(Config.fixed(mode).timeouts(true).spin(true));
+            configs.add(Config.fixed(mode).nativeRounds(2).timeouts(true).initiallyWaiting(true).spin(true));
+            configs.add(Config.fixed(mode).othersNative(true).timeouts(true).spin(true));
         }
         for (Mode mode : Mode.values()) {
             configs.add(Config.fixed(mode).othersNative(true).timeouts(true));

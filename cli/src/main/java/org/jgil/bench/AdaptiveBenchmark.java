@@ -2,7 +2,7 @@ package org.jgil.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.jgil.Gil;
-import org.jgil.KitProbe;
+import org.jgil.probe.NativeProbe;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,23 +40,23 @@ public class AdaptiveBenchmark {
 
     @Benchmark
     public void uncontendedNever(HoldingGil gil, Work w) {
-        KitProbe.shortCall(0, w.callNanos);
+        NativeProbe.shortCall(0, w.callNanos);
     }
 
     @Benchmark
     public void uncontendedAlways(HoldingGil gil, Work w) {
-        KitProbe.shortCall(1, w.callNanos);
+        NativeProbe.shortCall(1, w.callNanos);
     }
 
     @Benchmark
     public void uncontendedAdaptive(HoldingGil gil, Work w) {
-        KitProbe.shortCall(2, w.callNanos);
+        NativeProbe.shortCall(2, w.callNanos);
     }
 
     /** A released empty call plus one {@code jgil_cancelled()} poll: compare with uncontendedAlways at 0 ns. */
     @Benchmark
     public boolean uncontendedReleasedPoll(HoldingGil gil) {
-        return KitProbe.cancelledNow();
+        return NativeProbe.cancelledNow();
     }
 
     private static long managedWork(long seed) {
@@ -70,7 +70,7 @@ public class AdaptiveBenchmark {
     private static long contended(int mode, long nanos) {
         Gil.acquire();
         try {
-            KitProbe.shortCall(mode, nanos);
+            NativeProbe.shortCall(mode, nanos);
             return managedWork(nanos);
         } finally {
             Gil.release();

@@ -2,7 +2,7 @@ package org.jgil.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.jgil.Gil;
-import org.jgil.NativeProbe;
+import org.jgil.probe.NativeProbe;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

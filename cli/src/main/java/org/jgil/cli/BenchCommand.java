@@ -54,7 +54,8 @@ final class BenchCommand implements Callable<Integer> {
     String binding;
 
     @Option(names = "--work-us", paramLabel = "N", defaultValue = "0",
-            description = "Work per call in microseconds, for kernels sized by time (spin, sleep); 0: the kernel's default.")
+            description = "Work per call in microseconds, for kernels sized by time (spin, sleep); "
+                    + "0: the kernel's default.")
     long workMicros;
 
     @Option(names = "--size", paramLabel = "N", defaultValue = "0",
@@ -74,7 +75,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for the kernels' inputs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42",
+            description = "Seed for the kernels' inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")

@@ -16,6 +16,10 @@ final class GlobalOptions {
                     + "(default: ${DEFAULT-VALUE}).", defaultValue = "5ms")
     String switchInterval;
 
+    @Option(names = "--spin", paramLabel = "S",
+            description = "Whether a waiter spins before it parks: adaptive or off (default: adaptive).")
+    String spin;
+
     @Option(names = "--checked", description = "Checked mode: lock misuse in native code becomes a Java exception.")
     boolean checked;
 
@@ -28,6 +32,10 @@ final class GlobalOptions {
         check("--switch-interval", "jgil.switchInterval", switchInterval);
         System.setProperty("jgil.policy", policy);
         System.setProperty("jgil.switchInterval", switchInterval);
+        if (spin != null) {
+            check("--spin", "jgil.spin", spin);
+            System.setProperty("jgil.spin", spin);
+        }
         if (checked) {
             System.setProperty("jgil.checked", "true");
         }

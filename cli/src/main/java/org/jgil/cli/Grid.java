@@ -109,7 +109,8 @@ final class Grid {
             }
             return list;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--threads takes a comma-separated list such as 1,2,4, got '" + spec + "'");
+            throw new IllegalArgumentException(
+                    "--threads takes a comma-separated list such as 1,2,4, got '" + spec + "'");
         }
     }
 

@@ -2,6 +2,7 @@ package org.jgil.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,7 @@ final class LabCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    private static String us(double micros) {
+    static String us(double micros) {
         if (Double.isNaN(micros)) {
             return "-";
         }
@@ -69,21 +70,34 @@ final class LabCommand implements Runnable {
     }
 
     /**
-     * p50 and p99 over trials: the medians under the agreed names, the range of each beside them. A
-     * single run's p99 moves a lot; its spread across trials is what a reader needs to judge it.
+     * p50 and p99 over trials: the medians under the agreed names, the range of each beside them, the
+     * distribution-free interval for the median with the confidence it reaches, and each trial's own
+     * value in trial order. A single run's p99 moves a lot; its spread across trials is what a reader
+     * needs to judge it.
      */
-    private static Map<String, Object> percentiles(List<Samples.Percentiles> trials) {
-        Stats.Estimate p50 = Stats.of(trials.stream().mapToDouble(Samples.Percentiles::p50).toArray());
-        Stats.Estimate p99 = Stats.of(trials.stream().mapToDouble(Samples.Percentiles::p99).toArray());
+    static Map<String, Object> percentiles(List<Samples.Percentiles> trials) {
+        double[] p50s = trials.stream().mapToDouble(Samples.Percentiles::p50).toArray();
+        double[] p99s = trials.stream().mapToDouble(Samples.Percentiles::p99).toArray();
+        Stats.Estimate p50 = Stats.of(p50s);
+        Stats.Estimate p99 = Stats.of(p99s);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("p50", Math.round(p50.median() * 10) / 10.0);
-        m.put("p99", Math.round(p99.median() * 10) / 10.0);
-        m.put("p50_min", Math.round(p50.min() * 10) / 10.0);
-        m.put("p50_max", Math.round(p50.max() * 10) / 10.0);
-        m.put("p99_min", Math.round(p99.min() * 10) / 10.0);
-        m.put("p99_max", Math.round(p99.max() * 10) / 10.0);
+        m.put("p50", tenth(p50.median()));
+        m.put("p99", tenth(p99.median()));
+        m.put("p50_min", tenth(p50.min()));
+        m.put("p50_max", tenth(p50.max()));
+        m.put("p99_min", tenth(p99.min()));
+        m.put("p99_max", tenth(p99.max()));
+        m.put("p99_lo", tenth(p99.lo()));
+        m.put("p99_hi", tenth(p99.hi()));
+        m.put("p99_confidence", Math.round(p99.confidence() * 10_000) / 10_000.0);
+        m.put("p50_trials", Arrays.stream(p50s).map(LabCommand::tenth).boxed().toList());
+        m.put("p99_trials", Arrays.stream(p99s).map(LabCommand::tenth).boxed().toList());
         m.put("trials", trials.size());
         return m;
+    }
+
+    private static double tenth(double v) {
+        return Math.round(v * 10) / 10.0;
     }
 
     /** {@code "428 us [380-553]"}: the median of the trials and their range. */
@@ -91,6 +105,17 @@ final class LabCommand implements Runnable {
         Stats.Estimate e = Stats.of(micros.stream().mapToDouble(Double::doubleValue).toArray());
         String m = us(e.median());
         return e.n() < 2 ? m : m + " [" + us(e.min()).replace(" us", "").replace(" ms", "") + "-" + us(e.max()) + "]";
+    }
+
+    /** {@code "428, 553, 491 us"}: each trial's value, in trial order, in one unit. */
+    private static String trialList(List<Double> micros) {
+        boolean ms = micros.stream().anyMatch(v -> v >= 1000);
+        StringBuilder sb = new StringBuilder();
+        for (double v : micros) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(ms ? String.format(Locale.ROOT, "%.2f", v / 1000)
+                    : String.format(Locale.ROOT, "%.0f", v));
+        }
+        return sb + (ms ? " ms" : " us");
     }
 
     private static double median(List<Double> values) {
@@ -106,6 +131,11 @@ final class LabCommand implements Runnable {
 
         @Mixin
         Trials trialOption;
+
+        @Option(names = "--trace", paramLabel = "FILE",
+                description = "Record both threads' timelines: print where the slow re-takes (> 100 us) went and "
+                        + "write each policy's last trial as Chrome trace JSON (Perfetto, chrome://tracing).")
+        java.nio.file.Path trace;
 
         @Spec
         CommandSpec spec;
@@ -127,7 +157,8 @@ final class LabCommand implements Runnable {
                     for (String policy : policies) {
                         progress.running(policy + " (trial " + (trial + 1) + ")");
                         byPolicy.get(policy).add(underPolicy(policy,
-                                () -> Convoy.run(phase, List.of(Convoy.IoKind.SLEEP, Convoy.IoKind.SOCKET))));
+                                () -> Convoy.run(phase, List.of(Convoy.IoKind.SLEEP, Convoy.IoKind.SOCKET),
+                                        trace != null)));
                         progress.done();
                     }
                 }
@@ -160,6 +191,30 @@ final class LabCommand implements Runnable {
             out.println("'lock back' is the wait to re-take the lock after each I/O operation; 'CPU kept' is the CPU");
             out.println("thread's throughput beside the I/O thread relative to running alone. Each cell: median of "
                     + trials + " trials [min-max].");
+            if (trials > 1) {
+                out.println();
+                out.println("p99 per trial, in trial order:");
+                TextTable perTrial = new TextTable("policy", "I/O", "beside CPU p99", "lock back p99");
+                for (Map.Entry<String, List<Convoy.Result>> e : byPolicy.entrySet()) {
+                    for (int k = 0; k < e.getValue().get(0).io().size(); k++) {
+                        int kind = k;
+                        List<Convoy.IoResult> io = e.getValue().stream().map(r -> r.io().get(kind)).toList();
+                        perTrial.row(e.getKey(), io.get(0).kind().name().toLowerCase(Locale.ROOT),
+                                trialList(io.stream().map(i -> i.ioWithCpuMicros().p99()).toList()),
+                                trialList(io.stream().map(i -> i.reacquireWaitMicros().p99()).toList()));
+                    }
+                }
+                perTrial.print(out);
+            }
+            if (trace != null) {
+                out.println();
+                out.println("Where the re-takes slower than 100 us went (all trials): the holder had not handed over "
+                        + "yet (stalled: descheduled or at a safepoint while holding; late: the lock's own rule or "
+                        + "path), or the waiter, handed the lock, was not running yet (parked or descheduled):");
+                ConvoyTrace.tails(byPolicy).print(out);
+                ConvoyTrace.write(trace, byPolicy);
+                out.println("Wrote " + trace + " (open in https://ui.perfetto.dev or chrome://tracing; works offline)");
+            }
             if (options.json != null) {
                 Json.write(options.json, json.size() == 1 ? json.get(0) : json);
                 out.println("Wrote " + options.json);

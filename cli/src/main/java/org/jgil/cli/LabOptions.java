@@ -18,13 +18,15 @@ final class LabOptions {
             description = "Switch interval, e.g. 5ms or 500us (default: ${DEFAULT-VALUE}).")
     String switchInterval;
 
-    @Option(names = "--duration-s", paramLabel = "S", description = "Seconds per measured phase (default: per experiment).")
+    @Option(names = "--duration-s", paramLabel = "S",
+            description = "Seconds per measured phase (default: per experiment).")
     Double durationSeconds;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
-    @Option(names = "--chart", paramLabel = "FILE", description = "Also write a chart (PNG), where the experiment has one.")
+    @Option(names = "--chart", paramLabel = "FILE",
+            description = "Also write a chart (PNG), where the experiment has one.")
     Path chart;
 
     /** Applies the switch interval and returns the policies to run, in order. */

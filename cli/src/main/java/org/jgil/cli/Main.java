@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             KernelsCommand.class,
             LabCommand.class,
             JmhCommand.class,
+            NewCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -141,8 +142,9 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            Package p = Main.class.getPackage();
-            return new String[] {"jgil " + (p.getImplementationVersion() == null ? "0.1.0" : p.getImplementationVersion())};
+            // The jar's manifest carries the version; classes run from a build directory have none.
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"jgil " + (version == null ? "(development build)" : version)};
         }
     }
 }

@@ -135,6 +135,14 @@ final class Results {
         r.put("wakeups_found_taken_per_call", round(p.perCall(Trial.LockCounts::wakeupsFoundTaken), 4));
         r.put("drop_requests_per_call", round(p.perCall(Trial.LockCounts::dropRequests), 4));
         r.put("forced_switches_per_call", round(p.perCall(Trial.LockCounts::forcedSwitches), 4));
+        r.put("spins_per_call", round(p.perCall(Trial.LockCounts::spins), 4));
+        r.put("spins_acquired_per_call", round(p.perCall(Trial.LockCounts::spinsAcquired), 4));
+        r.put("spin_us_per_call", round(p.perCall(Trial.LockCounts::spinNanos) / 1000, 4));
+        r.put("mutex_waits_per_call", round(p.perCall(Trial.LockCounts::mutexWaits), 4));
+        r.put("mutex_wait_us_per_call", round(p.perCall(Trial.LockCounts::mutexWaitNanos) / 1000, 4));
+        r.put("waiter_barriers_per_call", round(p.perCall(Trial.LockCounts::waiterBarriers), 6));
+        r.put("waiter_barrier_us_per_call", round(p.perCall(Trial.LockCounts::waiterBarrierNanos) / 1000, 4));
+        r.put("revocations_per_call", round(p.perCall(Trial.LockCounts::revocations), 6));
         r.put("steady", p.allSteady());
         r.put("size", p.testCase().params().size());
         r.put("max_managed_at_once", p.maxManaged());
@@ -225,13 +233,16 @@ final class Results {
     /**
      * Where a contended call's time goes: each point beyond one thread against the same mode at one
      * thread. The extra time per call splits into the time the lock's scheduler counted it waiting
-     * and the rest (the lock word's and the data's cache lines moving between cores, the membarrier
-     * that announces a first waiter, the harness's own cost, which 'jgil harness' measures), with
-     * the scheduler's events per call beside it.
+     * (its spin before parking and the first waiter's membarrier included), the time it waited for
+     * the scheduler's own mutex, and the rest (the lock word's and the data's cache lines moving
+     * between cores, the membarrier's interruption of the other threads, revocations on a release
+     * path, the harness's own cost, which 'jgil harness' measures), with the scheduler's events per
+     * call beside it.
      */
     void printBreakdown(PrintWriter out) {
-        TextTable t = new TextTable("case", "mode", "threads", "us/call", "at 1 thread", "extra", "of which waiting",
-                "rest", "waits/call", "handoffs/call", "wake-ups/call", "found taken", "forced switches/call");
+        TextTable t = new TextTable("case", "mode", "threads", "us/call", "at 1 thread", "extra", "waiting",
+                "of which spin", "mutex", "rest", "waits/call", "handoffs/call", "wake-ups/call", "found taken",
+                "forced/call", "spins/call", "spin got it", "barriers/call", "revocations/call");
         for (Point p : points) {
             Point base = baseline(p);
             if (p.threads() == 1 || base == null) {
@@ -239,15 +250,23 @@ final class Results {
             }
             double extra = p.microsPerCall() - base.microsPerCall();
             double wait = p.waitMicrosPerCall();
+            double mutex = p.perCall(Trial.LockCounts::mutexWaitNanos) / 1000;
+            double spins = p.perCall(Trial.LockCounts::spins);
+            double won = p.perCall(Trial.LockCounts::spinsAcquired);
             t.row(p.testCase().label(), p.mode().name().toLowerCase(Locale.ROOT), p.threads(),
                     format(p.microsPerCall(), 2), format(base.microsPerCall(), 2), format(extra, 2), format(wait, 2),
-                    format(extra - wait, 2), format(p.perCall(Trial.LockCounts::waits), 3),
+                    format(p.perCall(Trial.LockCounts::spinNanos) / 1000, 2), format(mutex, 2),
+                    format(extra - wait - mutex, 2), format(p.perCall(Trial.LockCounts::waits), 3),
                     format(p.perCall(Trial.LockCounts::handoffs), 3), format(p.perCall(Trial.LockCounts::wakeups), 3),
                     format(p.perCall(Trial.LockCounts::wakeupsFoundTaken), 3),
-                    format(p.perCall(Trial.LockCounts::forcedSwitches), 4));
+                    format(p.perCall(Trial.LockCounts::forcedSwitches), 4), format(spins, 3),
+                    spins > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * won / spins) : "-",
+                    format(p.perCall(Trial.LockCounts::waiterBarriers), 5),
+                    format(p.perCall(Trial.LockCounts::revocations), 5));
         }
         out.println("Breakdown of a contended call (us per call, each thread's view; counts from the lock's "
-                + "scheduler):");
+                + "scheduler; 'waiting' includes the spin before parking and the first waiter's membarrier, "
+                + "'mutex' is the wait for the scheduler's own mutex, 'rest' what neither explains):");
         t.print(out);
     }
 

@@ -16,15 +16,23 @@ package org.jgil.cli;
  */
 record Trial(long calls, double wallSeconds, double flopsPerCall, long overlaps, int maxNative,
              double waitedSeconds, double warmupSeconds, boolean steady, LockCounts lock) {
-    /** The scheduler's counters over one window: where a contended call's time goes. */
+    /**
+     * The scheduler's counters over one window: where a contended call's time goes. Times in
+     * nanoseconds, all threads together; the barrier and spin times are part of the waits, the
+     * mutex waits are not.
+     */
     record LockCounts(long waits, long handoffs, long wakeups, long wakeupsFoundTaken, long dropRequests,
-                      long forcedSwitches) {
-        static final LockCounts NONE = new LockCounts(0, 0, 0, 0, 0, 0);
+                      long forcedSwitches, long waiterBarriers, long waiterBarrierNanos, long revocations,
+                      long mutexWaits, long mutexWaitNanos, long spins, long spinsAcquired, long spinNanos) {
+        static final LockCounts NONE = new LockCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         static LockCounts between(org.jgil.GilStats a, org.jgil.GilStats b) {
             return new LockCounts(b.waits() - a.waits(), b.handoffs() - a.handoffs(), b.wakeups() - a.wakeups(),
                     b.wakeupsFoundTaken() - a.wakeupsFoundTaken(), b.dropRequests() - a.dropRequests(),
-                    b.forcedSwitches() - a.forcedSwitches());
+                    b.forcedSwitches() - a.forcedSwitches(), b.waiterBarriers() - a.waiterBarriers(),
+                    b.waiterBarrierNanos() - a.waiterBarrierNanos(), b.revocations() - a.revocations(),
+                    b.mutexWaits() - a.mutexWaits(), b.mutexWaitNanos() - a.mutexWaitNanos(),
+                    b.spins() - a.spins(), b.spinsAcquired() - a.spinsAcquired(), b.spinNanos() - a.spinNanos());
         }
     }
 

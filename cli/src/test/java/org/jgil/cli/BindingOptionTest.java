@@ -9,20 +9,9 @@ import java.util.List;
 import org.jgil.kernels.Kernels;
 import org.jgil.kernels.Mode;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** bench --binding: jni runs, ffm says in one line what it needs where it cannot run. */
-class BindingOptionTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
-
+class BindingOptionTest extends CommandLineHarness {
     @Test
     void jniIsTheDefaultAndRuns() {
         assertEquals(0, run("bench", "--kernel", "sum", "--size", "64", "--threads", "1", "--mode", "held",

@@ -5,29 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line's contract: JSON shapes, report files, and one-line errors. */
-class CommandLineTest {
-    @TempDir
-    Path dir;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
-
+class CommandLineTest extends CommandLineHarness {
     @Test
     void benchWritesTheAgreedJsonShapeAndCsv() throws Exception {
         Path json = dir.resolve("b.json");
@@ -163,8 +146,9 @@ class CommandLineTest {
     @Test
     void labConvoyJsonShape() throws Exception {
         Path json = dir.resolve("convoy.json");
+        Path trace = dir.resolve("convoy-trace.json");
         assertEquals(0, run("lab", "convoy", "--policy", "io-priority", "--duration-s", "0.1", "--trials", "2",
-                "--json", json.toString()), err.toString());
+                "--json", json.toString(), "--trace", trace.toString()), err.toString());
         JsonNode doc = Json.MAPPER.readTree(json.toFile());
         assertEquals("io-priority", doc.get("policy").asText());
         assertEquals(2, doc.get("trials").asInt());
@@ -173,7 +157,20 @@ class CommandLineTest {
             assertTrue(p.has("p50") && p.has("p99"), f);
             assertTrue(p.get("p99_min").asDouble() <= p.get("p99").asDouble()
                     && p.get("p99").asDouble() <= p.get("p99_max").asDouble(), p.toString());
+            assertEquals(2, p.get("p99_trials").size(), p.toString());
+            assertTrue(p.get("p99_lo").asDouble() <= p.get("p99").asDouble()
+                    && p.get("p99").asDouble() <= p.get("p99_hi").asDouble(), p.toString());
         }
+        assertTrue(out.toString().contains("p99 per trial"), out.toString());
+        assertTrue(out.toString().contains("Where the re-takes slower than 100 us went"), out.toString());
+        java.util.Set<String> spans = new java.util.TreeSet<>();
+        for (JsonNode e : Json.MAPPER.readTree(trace.toFile()).get("traceEvents")) {
+            if (e.get("ph").asText().equals("X")) {
+                spans.add(e.get("tid").asInt() + "/" + e.get("name").asText());
+            }
+        }
+        assertTrue(spans.containsAll(java.util.List.of("1/I/O (released)", "1/taking the lock back",
+                "2/handed over, waiting")), spans.toString());
         assertTrue(doc.get("io_ops_per_s").asDouble() > 0);
         assertTrue(doc.has("cpu_throughput_ratio"));
         assertTrue(doc.get("socket").has("reacquire_wait_us"));

@@ -5,31 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.jgil.Gil;
 import org.jgil.kernels.Mode;
 import org.jgil.kernels.Workload;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The user's own method as a kernel: found, its arguments converted, run held and released. */
-class MethodKernelTest {
-    @TempDir
-    Path dir;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
-
+class MethodKernelTest extends CommandLineHarness {
     private static Workload prepare(String method, String args) {
         return MethodKernel.of(method, args, null).prepare(Workload.Params.defaults());
     }

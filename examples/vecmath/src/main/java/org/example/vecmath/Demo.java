@@ -29,6 +29,11 @@ public final class Demo {
             t.join();
         }
         System.out.println("dot from 2 threads: " + sums[0] + ", " + sums[1]);
+        double generated = Gil.call(() -> VecMathGen.dot(a, a));
+        if (generated != a.length) {
+            throw new AssertionError("generated glue: " + generated);
+        }
+        System.out.println("dot through the generated glue: " + generated);
 
         try {
             Gil.run(() -> VecMath.dot(new double[2], new double[3]));

@@ -1,6 +1,7 @@
 package org.example.vecmath;
 
 import java.util.function.IntConsumer;
+import org.jgil.Extensions;
 import org.jgil.Gil;
 
 /**
@@ -10,18 +11,9 @@ import org.jgil.Gil;
  */
 public final class VecMath {
     static {
-        // jgil first: the extension's JNI_OnLoad imports its runtime.
-        Gil.isChecked();
-        String explicit = System.getProperty("vecmath.library");
-        if (explicit != null && !explicit.isBlank()) {
-            System.load(java.nio.file.Path.of(explicit).toAbsolutePath().toString());
-        } else {
-            try {
-                System.loadLibrary("vecmath-0.1.0"); // as nar-maven-plugin names it
-            } catch (UnsatisfiedLinkError e) {
-                System.loadLibrary("vecmath"); // as CMake names it
-            }
-        }
+        // jgil's runtime first, then libvecmath: -Dvecmath.library=FILE, else java.library.path
+        // (CMake's libvecmath.so or nar's libvecmath-0.1.0.so), else the jar.
+        Extensions.load(VecMath.class, "vecmath");
     }
 
     private VecMath() {}

@@ -193,4 +193,22 @@ class VecMathTest {
                 () -> VecMath.dot(new double[1], new double[1]));
         assertMessage(e, "JGIL_BEGIN_ALLOW_THREADS in Java_org_example_vecmath_VecMath_dot()", "does not hold the GIL");
     }
+
+    @Test
+    void generatedGlueComputesAndChecks() {
+        Gil.run(() -> {
+            assertEquals(32.0, VecMathGen.dot(new double[] {1, 2, 3}, new double[] {4, 5, 6}));
+            double[] y = {1, 1, 1, 1};
+            VecMathGen.axpy(2, 10.0, new double[] {1, 2, 3}, 1, y, 2);
+            assertArrayEquals(new double[] {1, 1, 21, 31}, y);
+            assertMessage(assertThrows(IllegalArgumentException.class,
+                    () -> VecMathGen.dot(new double[2], new double[3])), "a.length == b.length");
+            assertThrows(NullPointerException.class, () -> VecMathGen.dot(null, new double[3]));
+            assertMessage(assertThrows(IndexOutOfBoundsException.class,
+                    () -> VecMathGen.axpy(3, 1.0, new double[3], 1, y, 0)), "x[1, 3]");
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> VecMathGen.axpy(Integer.MAX_VALUE, 1.0, new double[3], 1, y, 0));
+            assertThrows(IndexOutOfBoundsException.class, () -> VecMathGen.axpy(-1, 1.0, new double[3], 0, y, 0));
+        });
+    }
 }
