@@ -32,6 +32,9 @@ JNIEXPORT jint JNICALL Java_org_jgil_GilRuntime_siteStats(JNIEnv *env, jclass cl
                                                           jlongArray values);
 JNIEXPORT void JNICALL Java_org_jgil_GilRuntime_resetSiteStats(JNIEnv *env, jclass cls);
 void jgil_test_fail_barrier(int on);
+/* jgil_ffm.c: what org.jgil.ffm.GilLinker.released() calls through critical downcalls. */
+int64_t jgil_ffm_release(int64_t tid);
+int jgil_ffm_retake(int64_t tid);
 JNIEXPORT void JNICALL Java_org_jgil_probe_NativeProbe_spin(JNIEnv *env, jclass cls, jlong nanos, jboolean release,
                                                             jlongArray interval);
 /* libjgiltest (native/test/jni), loaded as the JVM loads an extension. */
@@ -877,6 +880,68 @@ static void plain_mode_stays_plain_and_reserve_comes_back_after_a_revocation(voi
     CHECK(state->owner == 0);
 }
 
+/* The FFM release and re-take (jgil_ffm.c): a reservation out and a plain store back, with no
+ * upcall, the slot learning the caller's id from the argument; refused, changing nothing, in every
+ * case they do not cover; a re-take that finds the lock taken leaves the wait to Java. */
+static void ffm_release_and_retake_reserve_with_no_upcall_and_refuse_what_they_do_not_cover(void)
+{
+    start();
+    CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_RESERVE) == JGIL_MODE_RESERVE);
+    int64_t me = fake_tid();
+    CHECK(jgil_ffm_release(me) == 0 && state->owner == 0); /* without the lock */
+    fake_gil_acquire();
+    long up = fake_upcalls();
+    CHECK(jgil_this_thread()->tid != me); /* never released through the runtime yet */
+    CHECK(jgil_ffm_release(me) == me);
+    CHECK(state->owner == (me | JGIL_RESERVED_BIT) && state->reserver == jgil_this_thread());
+    CHECK(jgil_this_thread()->tid == me); /* what a revoker checks the reserver by */
+    CHECK(jgil_ffm_retake(me) == 1 && state->owner == me);
+    CHECK(fake_upcalls() == up);
+
+    /* Refused: threads wait(ed), a slow flag, a virtual thread's identity, another owner, FENCED. */
+    state->waiting = 1;
+    CHECK(jgil_ffm_release(me) == 0 && state->owner == me);
+    state->waiting = 0;
+    state->slow_flags = JGIL_SLOW_CHECKED;
+    CHECK(jgil_ffm_release(me) == 0 && state->owner == me);
+    CHECK(jgil_ffm_retake(me) == 0);
+    state->slow_flags = JGIL_SLOW_STATS;
+    CHECK(jgil_ffm_release(me) == 0 && state->owner == me);
+    state->slow_flags = 0;
+    CHECK(jgil_ffm_release(me | JGIL_VIRTUAL_BIT) == 0 && jgil_ffm_release(me + 1) == 0 && state->owner == me);
+    state->mode = JGIL_MODE_FENCED;
+    CHECK(jgil_ffm_release(me) == 0 && state->owner == me);
+
+    /* A waiter revokes the reservation (the thread is not re-taking): the lock is free and taken;
+     * the re-take leaves it to Java's wait, having changed nothing. */
+    state->mode = JGIL_MODE_RESERVE;
+    CHECK(jgil_ffm_release(me) == me);
+    CHECK(Java_org_jgil_GilRuntime_settle(env, NULL) == 0 && state->owner == 0);
+    state->owner = me + 5;
+    CHECK(jgil_ffm_retake(me) == 0 && state->owner == me + 5);
+    state->owner = me;
+
+    /* Reservations off after the revocation: a plain store out, a CAS back. */
+    CHECK(state->mode == JGIL_MODE_PLAIN);
+    CHECK(jgil_ffm_release(me) == me && state->owner == 0);
+    CHECK(jgil_ffm_retake(me) == 1 && state->owner == me);
+
+    /* WAITERS set on the reservation: taken back with the bit, so the next release goes to the
+     * scheduler; a revoker that finds the thread re-taking leaves the lock to it. */
+    CHECK(Java_org_jgil_GilRuntime_selectMode(env, NULL, JGIL_MODE_RESERVE) == JGIL_MODE_RESERVE);
+    CHECK(jgil_ffm_release(me) == me);
+    __atomic_fetch_or(&state->owner, JGIL_WAITERS_BIT, __ATOMIC_SEQ_CST);
+    CHECK(jgil_ffm_retake(me) == 1 && state->owner == (me | JGIL_WAITERS_BIT));
+    state->owner = me;
+    CHECK(jgil_ffm_release(me) == me);
+    jgil_this_thread()->retaking = 1;
+    CHECK(Java_org_jgil_GilRuntime_settle(env, NULL) == me && state->owner == (me | JGIL_RESERVED_BIT));
+    CHECK(jgil_ffm_retake(me) == 1 && state->owner == me);
+    CHECK(fake_upcalls() == up);
+    fake_gil_release();
+    CHECK(state->owner == 0);
+}
+
 static int leave_by_return(int n)
 {
     JGIL_BEGIN_ALLOW_THREADS
@@ -1150,6 +1215,7 @@ static const test_case tests[] = {
     TEST(a_begin_from_a_late_thread_exit_destructor_is_refused_and_slots_are_reused),
     TEST(statistics_count_only_calls_that_hold_the_lock_and_reset),
     TEST(an_extension_that_never_imported_gets_exceptions_not_crashes),
+    TEST(ffm_release_and_retake_reserve_with_no_upcall_and_refuse_what_they_do_not_cover),
 };
 
 int main(int argc, char **argv)

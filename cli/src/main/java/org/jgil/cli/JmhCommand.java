@@ -8,7 +8,8 @@ import picocli.CommandLine.Unmatched;
 
 /** Hands its arguments to JMH's own command line, for runs that need JMH's full set of options. */
 @Command(name = "jmh", description = {"Run JMH with JMH's own arguments, e.g. 'jgil jmh CallCost -f 1 -wi 3'.",
-    "Benchmarks: CallCost (per-call costs), Contended, StatsCost; 'jgil jmh -h' lists JMH's options."})
+    "Benchmarks: CallCost (per-call costs), FfmDowncall (the same for FFM, JDK 22+), Contended, StatsCost;",
+    "'jgil jmh -h' lists JMH's options."})
 final class JmhCommand implements Callable<Integer> {
     @Unmatched
     List<String> args = new ArrayList<>();

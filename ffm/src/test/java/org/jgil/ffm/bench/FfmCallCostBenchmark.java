@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the lock adds to an FFM downcall, uncontended: the same empty call ({@code jgil_k_sum} of
  * no elements, which returns at once) bare, held, critical-held, and released and re-taken (by
- * libjgil, and through Java's pair for comparison). The difference {@code releasedDowncall - bareDowncall} is the lock's cost (target: at most 10 ns);
+ * libjgil, and through Java's pair for comparison). The difference
+ * {@code releasedDowncall - bareDowncall} is the lock's cost (target: at most 10 ns);
  * {@code heldDowncall - bareDowncall} should be nothing measurable. The JNI counterparts are in
  * the command line's CallCostBenchmark ({@code ./jgil overhead}).
  *
