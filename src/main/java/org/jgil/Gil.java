@@ -399,21 +399,29 @@ public final class Gil {
             // No recording was ever started. The process's first JFR event would load and set up
             // JFR (about 0.2 s), a stall the first waiter paid before it even queued, which hid
             // the hold it waited for from its long-hold clock.
-            scheduler.acquire(tid, returning);
+            waitUnrecorded(scheduler, tid, returning);
             return;
         }
         GilEvents.Wait event = new GilEvents.Wait();
         event.begin();
-        if ((tid & LockWord.VIRTUAL) != 0 && ThreadIdentity.pinned()) {
-            scheduler.acquirePinned(tid);
-        } else {
-            scheduler.acquire(tid, returning);
-        }
+        waitUnrecorded(scheduler, tid, returning);
         if (event.shouldCommit()) {
             event.policy = scheduler.name();
             event.returning = returning;
             event.owner = owner;
             event.commit();
+        }
+    }
+
+    /**
+     * A virtual thread pinned to its carrier (at the end of a native section) must not queue in the
+     * scheduler: see {@link Scheduler#acquirePinned}. This holds with or without JFR.
+     */
+    private static void waitUnrecorded(Scheduler scheduler, long tid, boolean returning) {
+        if ((tid & LockWord.VIRTUAL) != 0 && ThreadIdentity.pinned()) {
+            scheduler.acquirePinned(tid);
+        } else {
+            scheduler.acquire(tid, returning);
         }
     }
 

@@ -15,8 +15,9 @@ package org.jgil;
  *
  * <p>A waiter never spins while as many threads wait as there are cores besides the holder's:
  * spinners would then take the cores the holder and the others need to run. Nor do virtual threads
- * (a spin holds a carrier that another virtual thread, perhaps the holder, may need), nor
- * threads that are handed the lock by a yielding holder: the policies decide those.
+ * (a spin holds a carrier that another virtual thread, perhaps the holder, may need), nor, under
+ * {@code cpython}, a holder that has just given the lock up at a checkpoint and waits to take it
+ * back: it waits for the switch instead, which is that policy's rule.
  *
  * <p>A spinning waiter is a registered waiter throughout: it is counted and queued by its policy,
  * and the WAITERS bit stays set, so every release goes through the scheduler exactly as if it were

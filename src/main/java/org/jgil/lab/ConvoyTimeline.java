@@ -27,7 +27,7 @@ public record ConvoyTimeline(long[] ioStart, long[] ioDone, long[] ioBack, long[
     /** A unit of work (about 1 us) that takes this long was stalled, not working. */
     public static final long STALL_NANOS = 20_000;
     /** A checkpoint that takes this long gave the lock away (a checkpoint that did not: well under 1 us). */
-    public static final long HANDOVER_NANOS = 2_000;
+    public static final long HANDOVER_NANOS = 1_000;
     /** Events kept per thread and phase: a few seconds of the fastest I/O. */
     static final int CAPACITY = 1 << 17;
 
