@@ -46,6 +46,8 @@ final class NewCommand implements Callable<Integer> {
 
     enum Build { maven, cmake, both }
 
+    enum Glue { generated, jni }
+
     @Spec
     CommandSpec spec;
 
@@ -60,6 +62,11 @@ final class NewCommand implements Callable<Integer> {
     @Option(names = "--build", defaultValue = "both", description = "Build files to write: ${COMPLETION-CANDIDATES}"
             + " (default: ${DEFAULT-VALUE})")
     Build build;
+
+    @Option(names = "--glue", description = "The JNI wrappers: generated (from @Calls declarations, by jgil's"
+            + " annotation processor; C only, the default for C) or jni (written out, with jgil.h's macros or"
+            + " jgil.hpp's guards; the default for C++)")
+    Glue glue;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Where to write the project (default: ./NAME);"
             + " it must not exist or be empty")
@@ -99,9 +106,25 @@ final class NewCommand implements Callable<Integer> {
         }
         String cls = className(name);
         boolean cxx = lang == Lang.cxx;
+        boolean generated = glue == null ? !cxx : glue == Glue.generated;
+        if (generated && cxx) {
+            throw new IllegalArgumentException("--glue generated is for C kernels (the glue is compiled as C, and"
+                    + " C++ exceptions must not cross it): use --lang c, or --glue jni with --lang cxx");
+        }
         String source = cxx ? "src/main/cpp/" + name + ".cpp" : "src/main/c/" + name + ".c";
+        boolean maven = build != Build.cmake;
+        boolean cmake = build != Build.maven;
+        Set<String> flags = new HashSet<>();
+        flags.add(generated ? "glue" : "jni");
+        if (maven) {
+            flags.add("maven");
+        }
+        if (cmake) {
+            flags.add("cmake");
+        }
         Map<String, String> vars = new LinkedHashMap<>();
         vars.put("name", name);
+        vars.put("cname", name.replace('-', '_'));
         vars.put("Class", cls);
         vars.put("package", pkg);
         vars.put("packagePath", pkg.replace('.', '/'));
@@ -111,23 +134,15 @@ final class NewCommand implements Callable<Integer> {
         vars.put("langName", cxx ? "C++" : "C");
         vars.put("jgilVersion", jgilVersion());
         vars.put("linkCpp", Boolean.toString(cxx));
-        vars.put("narCompiler", template(cxx ? "nar-cxx.xml" : "nar-c.xml", vars, Set.of()).stripTrailing());
-        boolean maven = build != Build.cmake;
-        boolean cmake = build != Build.maven;
-        Set<String> flags = new HashSet<>();
-        if (maven) {
-            flags.add("maven");
-        }
-        if (cmake) {
-            flags.add("cmake");
-        }
+        vars.put("lengthMessage", generated ? "a.length == b.length does not hold" : "dot: lengths differ: 3 and 4");
+        vars.put("narCompiler", template(cxx ? "nar-cxx.xml" : "nar-c.xml", vars, flags).stripTrailing());
 
         Map<String, String> files = new LinkedHashMap<>();
         files.put("README.md", "README.md");
         files.put(".gitignore", "gitignore");
-        files.put(source, cxx ? "kernel.cpp" : "kernel.c");
+        files.put(source, generated ? "kernel-gen.c" : cxx ? "kernel.cpp" : "kernel.c");
         String javaDir = "src/main/java/" + vars.get("packagePath") + "/";
-        files.put(javaDir + cls + ".java", "Ext.java");
+        files.put(javaDir + cls + ".java", generated ? "Ext-gen.java" : "Ext.java");
         files.put(javaDir + "Demo.java", "Demo.java");
         if (maven) {
             files.put("pom.xml", "pom.xml");

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -34,17 +35,24 @@ class NewCommandTest {
     }
 
     @Test
-    void everyLanguageAndBuildGivesACompleteProject(@TempDir Path tmp) throws IOException {
-        for (String lang : List.of("c", "cxx")) {
+    void everyVariantGivesACompleteProject(@TempDir Path tmp) throws IOException {
+        // lang, glue (null: the default), build
+        for (String[] v : List.of(new String[] {"c", null}, new String[] {"c", "jni"}, new String[] {"cxx", null})) {
             for (String build : List.of("maven", "cmake", "both")) {
-                Path dir = tmp.resolve(lang + "-" + build);
-                StringWriter out = new StringWriter();
+                String lang = v[0];
+                boolean generated = lang.equals("c") && v[1] == null;
+                Path dir = tmp.resolve(lang + "-" + v[1] + "-" + build);
+                List<String> args = new ArrayList<>(List.of("new", "vec-ops", "--lang", lang,
+                        "--build", build, "--dir", dir.toString()));
+                if (v[1] != null) {
+                    args.addAll(List.of("--glue", v[1]));
+                }
                 StringWriter err = new StringWriter();
-                assertEquals(0, run(out, err, "new", "vec-ops", "--lang", lang, "--build", build,
-                        "--dir", dir.toString()), err.toString());
+                assertEquals(0, run(new StringWriter(), err, args.toArray(new String[0])), err.toString());
                 String ext = lang.equals("c") ? "c/vec-ops.c" : "cpp/vec-ops.cpp";
                 assertTrue(Files.exists(dir.resolve("src/main/" + ext)));
-                assertTrue(Files.exists(dir.resolve("src/main/java/org/example/vecops/VecOps.java")));
+                Path java = dir.resolve("src/main/java/org/example/vecops/VecOps.java");
+                assertTrue(Files.exists(java));
                 assertEquals(!build.equals("cmake"), Files.exists(dir.resolve("pom.xml")));
                 assertEquals(!build.equals("cmake"),
                         Files.exists(dir.resolve("src/test/java/org/example/vecops/VecOpsTest.java")));
@@ -54,12 +62,26 @@ class NewCommandTest {
                     assertFalse(text.contains("{{"), f + " keeps a template placeholder");
                 }
                 String kernel = Files.readString(dir.resolve("src/main/" + ext));
-                assertTrue(kernel.contains("Java_org_example_vecops_VecOps_dot"), kernel);
+                assertEquals(!generated, kernel.contains("Java_org_example_vecops_VecOps_dot"), kernel);
+                assertEquals(generated,
+                        kernel.contains("double vec_ops_dot(const double *a, const double *b, size_t n)"), kernel);
+                assertEquals(generated, Files.readString(java).contains("@Calls(value = \"vec_ops_dot\""));
+                if (!build.equals("cmake")) {
+                    assertEquals(generated, Files.readString(dir.resolve("pom.xml")).contains("GlueProcessor"));
+                }
                 String readme = Files.readString(dir.resolve("README.md"));
                 assertEquals(!build.equals("maven"), readme.contains("## Build with CMake"));
                 assertEquals(!build.equals("cmake"), readme.contains("## Build and test with Maven"));
             }
         }
+    }
+
+    @Test
+    void generatedGlueIsForC(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(new StringWriter(), err, "new", "vec", "--lang", "cxx", "--glue", "generated",
+                "--dir", tmp.resolve("x").toString()));
+        assertTrue(err.toString().contains("--glue generated is for C kernels"), err.toString());
     }
 
     @Test
@@ -96,7 +118,10 @@ class NewCommandTest {
         assertThrows(IllegalStateException.class, () -> NewCommand.sections("{{#maven}}\nx\n", Set.of()));
     }
 
-    /** The kernels compile without a warning, in both languages, against the headers of this checkout. */
+    /**
+     * The written-out kernels compile without a warning, in both languages, against the headers of this
+     * checkout (the generated glue's are built by NewProjectBuildTest).
+     */
     @Test
     void theKernelsCompileCleanly(@TempDir Path tmp) throws Exception {
         Path include = Path.of("../native/include").toAbsolutePath().normalize();
@@ -104,7 +129,7 @@ class NewCommandTest {
         for (String lang : List.of("c", "cxx")) {
             Path dir = tmp.resolve(lang);
             assertEquals(0, run(new StringWriter(), new StringWriter(), "new", "kern", "--lang", lang,
-                    "--build", "maven", "--dir", dir.toString()));
+                    "--glue", "jni", "--build", "maven", "--dir", dir.toString()));
             boolean cxx = lang.equals("cxx");
             Path src = dir.resolve(cxx ? "src/main/cpp/kern.cpp" : "src/main/c/kern.c");
             List<String> cmd = List.of(cxx ? "g++" : "gcc", cxx ? "-std=c++17" : "-std=gnu11", "-Wall", "-Wextra",
