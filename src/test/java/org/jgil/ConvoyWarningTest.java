@@ -1,11 +1,12 @@
 package org.jgil;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,6 +29,13 @@ class ConvoyWarningTest {
         String out = r.output();
         assertEquals(0, r.exitCode(), out);
         assertTrue(out.contains("convoy done under " + policy), out);
-        assertFalse(out.contains("has held the GIL"), policy + ": a long-hold warning for checkpointed work:\n" + out);
+        // The stale clock read at least two phases (859 and 1210 ms with 300 ms phases). A
+        // shorter warning is a real hold: on a loaded machine the OS can stop the holder for a
+        // few hundred milliseconds between two checkpoints.
+        Matcher m = Pattern.compile("has held the GIL for (\\d+) ms").matcher(out);
+        while (m.find()) {
+            assertTrue(Long.parseLong(m.group(1)) < 500,
+                    policy + ": a long-hold warning for checkpointed work:\n" + out);
+        }
     }
 }

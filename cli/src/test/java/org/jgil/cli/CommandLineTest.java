@@ -180,7 +180,7 @@ class CommandLineTest extends CommandLineHarness {
     void benchTracesEachThreadAndBreaksTheCallDown() throws Exception {
         Path trace = dir.resolve("t.json");
         assertEquals(0, run("bench", "--kernel", "spin", "--work-us", "20", "--threads", "1,2",
-                "--mode", "held,released", "--trials", "1", "--duration-s", "0.03", "--warmup-s", "0.02",
+                "--mode", "held,released", "--trials", "1", "--duration-s", "0.2", "--warmup-s", "0.02",
                 "--trace", trace.toString(),
                 "--breakdown"), err.toString());
         JsonNode doc = Json.MAPPER.readTree(trace.toFile());
