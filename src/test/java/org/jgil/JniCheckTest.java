@@ -29,7 +29,7 @@ class JniCheckTest {
             "org.jgil.kernels.KernelCancellationTest", "org.jgil.kernels.KernelConcurrencyTest",
             "org.jgil.CancellationTest", "org.jgil.KitTest", "org.jgil.StressTest");
 
-    private static final Pattern JNI_PROBLEM =
+    static final Pattern JNI_PROBLEM =
             Pattern.compile("(?m)^.*(WARNING in native method|WARNING: JNI|FATAL ERROR in native method).*$");
 
     @Test

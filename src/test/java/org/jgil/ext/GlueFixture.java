@@ -27,12 +27,26 @@ import org.jgil.Extensions;
  * library bound to it with {@link Extensions}.
  */
 final class GlueFixture {
-    static final Path INCLUDE = Path.of("native", "include").toAbsolutePath();
+    /** jgil's headers, found from target/test-classes, so that a child JVM in another directory finds them. */
+    static final Path INCLUDE = include();
 
     /** What javac left: its diagnostics, and where the classes and the generated sources went. */
     record Compiled(boolean ok, String diagnostics, Path classes, Path generated) {}
 
     private GlueFixture() {}
+
+    private static Path include() {
+        try {
+            Path classes = Path.of(GlueFixture.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path include = classes.getParent().getParent().resolve("native").resolve("include");
+            if (Files.isRegularFile(include.resolve("jgil_glue.h"))) {
+                return include;
+            }
+        } catch (java.net.URISyntaxException | SecurityException e) {
+            // fall back to the working directory, which is the project's when Maven runs the tests
+        }
+        return Path.of("native", "include").toAbsolutePath();
+    }
 
     /** Compiles {@code sources} (class name to text) with the processor; {@code options} go to javac. */
     static Compiled javac(Path dir, Map<String, String> sources, String... options) throws IOException {
