@@ -1,4 +1,4 @@
-// The edit, recompile and call loop of docs/guide.md section 12, timed. From the repository:
+// The edit, recompile and call loop of docs/guide.md section 13, timed. From the repository:
 //   mvn -B -q package -DskipTests -Dinvoker.skip=true
 //   jshell --class-path target/jgil-0.1.0.jar:$HOME/.m2/repository/org/slf4j/slf4j-api/2.0.13/slf4j-api-2.0.13.jar \
 //       docs/jshell/edit-loop.jsh

@@ -203,12 +203,33 @@ static inline int jgil_glue_fits(JNIEnv *env, const jgil_glue_call *c, int64_t v
     return 0;
 }
 
-/* A declared condition that does not hold. */
+/* 1 if `s` is an integer literal such as 0, -1 or 64L: its value says nothing new. */
+static inline int jgil_glue_is_literal(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s < '0' || *s > '9')
+        return 0;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    while (*s == 'L' || *s == 'l' || *s == 'U' || *s == 'u')
+        s++;
+    return *s == 0;
+}
+
+/* A declared condition that does not hold, with the values of its operands that are not literals. */
 static inline int jgil_glue_check_failed(JNIEnv *env, const jgil_glue_call *c, const char *cond,
                                          const char *left, int64_t lv, const char *right, int64_t rv)
 {
-    return jgil_glue_throw(env, "java/lang/IllegalArgumentException", "%s: %s does not hold (%s = %lld, %s = %lld)",
-                           c->site, cond, left, (long long)lv, right, (long long)rv);
+    int show_left = !jgil_glue_is_literal(left), show_right = !jgil_glue_is_literal(right);
+    if (show_left && show_right)
+        return jgil_glue_throw(env, "java/lang/IllegalArgumentException",
+                               "%s: %s does not hold (%s = %lld, %s = %lld)", c->site, cond, left,
+                               (long long)lv, right, (long long)rv);
+    if (show_left || show_right)
+        return jgil_glue_throw(env, "java/lang/IllegalArgumentException", "%s: %s does not hold (%s = %lld)",
+                               c->site, cond, show_left ? left : right, (long long)(show_left ? lv : rv));
+    return jgil_glue_throw(env, "java/lang/IllegalArgumentException", "%s: %s does not hold", c->site, cond);
 }
 
 /* ---- the section ---- */

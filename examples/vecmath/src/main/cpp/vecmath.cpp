@@ -66,6 +66,24 @@ double dot(const double *a, const double *b, jsize n)
 
 } // namespace vecmath
 
+// [null]
+// A Java array or object arrives as a reference that may be null, and JNI's
+// array functions crash the JVM on null: every entry point checks its
+// references first, holding the lock, and returns with NullPointerException
+// pending.
+namespace vecmath {
+bool present(JNIEnv *env, jobject ref, const char *what)
+{
+    if (ref != nullptr)
+        return true;
+    jclass npe = env->FindClass("java/lang/NullPointerException");
+    if (npe != nullptr)
+        env->ThrowNew(npe, what);
+    return false;
+}
+} // namespace vecmath
+// [/null]
+
 // [onload]
 extern "C" JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *)
 {
@@ -86,6 +104,8 @@ extern "C" JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *)
 extern "C" JNIEXPORT jdouble JNICALL Java_org_example_vecmath_VecMath_dot(JNIEnv *env, jclass,
                                                                          jdoubleArray a, jdoubleArray b)
 {
+    if (!vecmath::present(env, a, "dot: a is null") || !vecmath::present(env, b, "dot: b is null"))
+        return 0;
     jsize n = env->GetArrayLength(a), m = env->GetArrayLength(b);
     return jgil::call_released(env, [&] {
         if (n != m)
@@ -103,6 +123,8 @@ extern "C" JNIEXPORT jdouble JNICALL Java_org_example_vecmath_VecMath_dot(JNIEnv
 extern "C" JNIEXPORT jdoubleArray JNICALL Java_org_example_vecmath_VecMath_matvec(
     JNIEnv *env, jclass, jdoubleArray m, jint rows, jint cols, jdoubleArray x)
 {
+    if (!vecmath::present(env, m, "matvec: m is null") || !vecmath::present(env, x, "matvec: x is null"))
+        return nullptr;
     jsize mlen = env->GetArrayLength(m), xlen = env->GetArrayLength(x);
     jdoubleArray y = env->NewDoubleArray(rows < 0 ? 0 : rows); // JNI allocation: holding the lock
     if (y == nullptr)
@@ -127,6 +149,8 @@ extern "C" JNIEXPORT jdoubleArray JNICALL Java_org_example_vecmath_VecMath_matve
 extern "C" JNIEXPORT jdouble JNICALL Java_org_example_vecmath_VecMath_at(JNIEnv *env, jclass,
                                                                         jdoubleArray a, jint i)
 {
+    if (!vecmath::present(env, a, "at: a is null"))
+        return 0;
     return jgil::call_held(env, [&] {
         jsize n = env->GetArrayLength(a);
         if (i < 0 || i >= n)
@@ -174,6 +198,8 @@ extern "C" JNIEXPORT void JNICALL Java_org_example_vecmath_VecMath_checkStatus(J
 extern "C" JNIEXPORT jdouble JNICALL Java_org_example_vecmath_VecMath_norm(JNIEnv *env, jclass,
                                                                           jdoubleArray a)
 {
+    if (!vecmath::present(env, a, "norm: a is null"))
+        return 0;
     jsize n = env->GetArrayLength(a);
     double s = 0;
     JGIL_BEGIN_ALLOW_THREADS_ADAPTIVE(static_cast<int64_t>(n) / 4) // ~0.25 ns per element
@@ -196,6 +222,8 @@ extern "C" JNIEXPORT jdouble JNICALL Java_org_example_vecmath_VecMath_sumOfSquar
                                                                                   jdoubleArray a,
                                                                                   jlong passes)
 {
+    if (!vecmath::present(env, a, "sumOfSquares: a is null"))
+        return 0;
     std::vector<double> v(static_cast<size_t>(env->GetArrayLength(a)));
     env->GetDoubleArrayRegion(a, 0, static_cast<jsize>(v.size()), v.data());
     return jgil::call_released(env, [&] {
@@ -299,6 +327,9 @@ extern "C" JNIEXPORT void JNICALL Java_org_example_vecmath_VecMath_parallelFill(
                                                                                jint threads,
                                                                                jobject callback)
 {
+    if (!vecmath::present(env, out, "parallelFill: out is null")
+        || !vecmath::present(env, callback, "parallelFill: callback is null"))
+        return;
     std::vector<double> buffer(static_cast<size_t>(env->GetArrayLength(out)));
     jclass cls = env->GetObjectClass(callback);
     vecmath::fill_job job = { nullptr, env->NewGlobalRef(callback),

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.annotation.processing.Processor;
 import org.jgil.Gil;
@@ -459,11 +460,17 @@ public final class NativeBuild {
         }
     }
 
+    private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
+    private static final Pattern DEFINES_API = Pattern.compile("\\bJGIL_DEFINE_API\\b");
+    private static final Pattern DEFINES_ON_LOAD = Pattern.compile("\\bJNI_OnLoad\\s*\\(");
+
     /** The file that defines the API pointer and imports the runtime, or null if the sources do both. */
     private static Path onLoadFile(Path dir, CharSequence sources) throws IOException {
-        String all = sources.toString();
-        boolean api = !all.contains("JGIL_DEFINE_API");
-        boolean onLoad = !all.contains("JNI_OnLoad");
+        // Comments do not count: "no JNI_OnLoad here, the build adds it" must not stop the build
+        // from adding it.
+        String code = COMMENT.matcher(sources).replaceAll(" ");
+        boolean api = !DEFINES_API.matcher(code).find();
+        boolean onLoad = !DEFINES_ON_LOAD.matcher(code).find();
         if (!api && !onLoad) {
             return null;
         }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.jgil.Gil;
 
 /**
@@ -67,8 +68,18 @@ public final class PlusEquals {
 
     private long count(int threads, long iterations, boolean checkpointInside) throws InterruptedException {
         List<Thread> workers = new ArrayList<>();
+        // All start at once (before taking the lock): a thread started late on a busy machine
+        // could otherwise run its whole loop alone, and "no lock" would lose nothing.
+        CountDownLatch start = new CountDownLatch(threads);
         for (int t = 0; t < threads; t++) {
             workers.add(new Thread(() -> {
+                start.countDown();
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
                 Gil.acquire();
                 try {
                     for (long i = 0; i < iterations; i++) {

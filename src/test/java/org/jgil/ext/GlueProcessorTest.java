@@ -66,7 +66,7 @@ class GlueProcessorTest {
                 @Calls("k_rendezvous")
                 static native boolean rendezvous(int parties, int timeoutMillis);
 
-                @Calls(value = "k_spin", cancellable = true)
+                @Calls(value = "k_spin", cancellable = true, check = "millis >= 0")
                 static native long spin(long millis);
 
                 @Calls(value = "k_fill", args = "v, (int) v.length, value", copy = true)
@@ -267,6 +267,13 @@ class GlueProcessorTest {
         Throwable e = assertThrows(IllegalArgumentException.class, () -> call("dot", new double[3], new double[4]));
         assertEquals("org.jgil.gentest.Kern.dot: a.length == b.length does not hold (a.length = 3, b.length = 4)",
                 e.getMessage());
+    }
+
+    /** A literal operand was echoed as "0 = 0". */
+    @Test
+    void aFailedCheckShowsOnlyTheValuesALiteralDoesNotSay() {
+        Throwable e = assertThrows(IllegalArgumentException.class, () -> call("spin", -1L));
+        assertEquals("org.jgil.gentest.Kern.spin: millis >= 0 does not hold (millis = -1)", e.getMessage());
     }
 
     @Test

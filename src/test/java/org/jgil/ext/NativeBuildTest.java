@@ -79,6 +79,14 @@ class NativeBuildTest {
         assertEquals(42, call(type, "times", 21));
     }
 
+    /** A comment naming what the build adds kept it from adding it: the link failed, or calls did. */
+    @Test
+    void aCommentNamingJniOnLoadDoesNotStopTheBuildAddingIt() {
+        String c = "/* no JNI_OnLoad, no JGIL_DEFINE_API: the build adds them */\n"
+                + "// JNI_OnLoad(vm, reserved) is not ours\n" + scaleC(4);
+        assertEquals(12, call(scale(c).load(), "times", 3));
+    }
+
     @Test
     void anEditLoadsANewBuildBesideTheOld() throws IOException {
         Path c = temp.resolve("scale.c");

@@ -40,6 +40,27 @@ class VecMathTest {
         });
     }
 
+    /** These crashed the JVM in GetArrayLength before the example checked its references. */
+    @Test
+    void nullArraysAreNullPointerExceptionsNotCrashes() {
+        Gil.run(() -> {
+            double[] a = {1, 2};
+            assertMessage(assertThrows(NullPointerException.class, () -> VecMath.dot(null, a)), "dot: a is null");
+            assertMessage(assertThrows(NullPointerException.class, () -> VecMath.dot(a, null)), "dot: b is null");
+            assertMessage(assertThrows(NullPointerException.class, () -> VecMath.matvec(null, 1, 2, a)), "m is null");
+            assertMessage(assertThrows(NullPointerException.class, () -> VecMath.matvec(a, 1, 2, null)), "x is null");
+            assertMessage(assertThrows(NullPointerException.class, () -> VecMath.at(null, 0)), "at: a is null");
+            assertMessage(assertThrows(NullPointerException.class, () -> VecMath.norm(null)), "norm: a is null");
+            assertMessage(assertThrows(NullPointerException.class, () -> VecMath.sumOfSquares(null, 1)),
+                    "sumOfSquares: a is null");
+            assertMessage(assertThrows(NullPointerException.class, () -> VecMath.parallelFill(null, 2, t -> { })),
+                    "out is null");
+            assertMessage(assertThrows(NullPointerException.class, () -> VecMath.parallelFill(a, 2, null)),
+                    "callback is null");
+            assertTrue(Gil.isHeldByCurrentThread());
+        });
+    }
+
     @Test
     void invalidArgumentBecomesIllegalArgumentException() {
         Gil.run(() -> {
