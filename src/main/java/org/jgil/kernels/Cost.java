@@ -2,9 +2,9 @@ package org.jgil.kernels;
 
 /**
  * What {@link Mode#AUTO} needs: a rough estimate of a native call's duration, from its size and
- * per-unit costs measured on the development machine for each instruction set (docs/kernels.md,
- * "AUTO"). Only the order of magnitude matters: the estimate is compared with a threshold of tens
- * of microseconds.
+ * per-unit costs measured on the development machine for each instruction set (docs/performance.md,
+ * "One thread, native vs Java"). Only the order of magnitude matters: the estimate is compared with a
+ * threshold of about a microsecond (docs/kernels.md, "AUTO").
  */
 final class Cost {
     private Cost() {}
