@@ -92,10 +92,7 @@ final class QueueScheduler extends Scheduler {
             boolean priority = ioPriority && returning;
             me = new Waiter(tid, priority, priority);
             // Spinning keeps the queue's order: the waiter waits for its grant, whether it spins or parks.
-            // Not under io-priority: there the CPU-bound waiter spinning beside a returning I/O
-            // thread cost the CPU thread 10-13% of its throughput and raised the I/O p99 (the
-            // convoy, docs/performance.md), while parking kept 96-99%.
-            me.adaptive = !priority && !ioPriority && spin.allowed(tid, cpuQueue.size() + ioQueue.size());
+            me.adaptive = !priority && spin.allowed(tid, cpuQueue.size() + ioQueue.size());
             (priority ? ioQueue : cpuQueue).addLast(me);
             LockWord.setWaiters();
             if (LockWord.owner(LockWord.get()) == 0) {
