@@ -74,22 +74,23 @@ final class ConvoyTrace {
                 }
                 pid++;
                 long origin = tl.ioStart()[0];
-                events.add(meta("process_name", pid, 0, e.getKey() + " " + io.kind().name().toLowerCase(Locale.ROOT)));
-                events.add(meta("process_sort_index", pid, 0, pid));
-                events.add(meta("thread_name", pid, 1, "I/O thread"));
-                events.add(meta("thread_name", pid, 2, "CPU thread"));
+                String process = e.getKey() + " " + io.kind().name().toLowerCase(Locale.ROOT);
+                events.add(Tracer.meta("process_name", pid, 0, process));
+                events.add(Tracer.meta("process_sort_index", pid, 0, pid));
+                events.add(Tracer.meta("thread_name", pid, 1, "I/O thread"));
+                events.add(Tracer.meta("thread_name", pid, 2, "CPU thread"));
                 for (int i = 0; i < tl.ioStart().length; i++) {
-                    events.add(span("I/O (released)", pid, 1, tl.ioStart()[i] - origin,
+                    events.add(Tracer.span("I/O (released)", pid, 1, tl.ioStart()[i] - origin,
                             tl.ioDone()[i] - tl.ioStart()[i]));
-                    events.add(span("taking the lock back", pid, 1, tl.ioDone()[i] - origin,
+                    events.add(Tracer.span("taking the lock back", pid, 1, tl.ioDone()[i] - origin,
                             tl.ioBack()[i] - tl.ioDone()[i]));
                 }
                 for (int i = 0; i < tl.handoverStart().length; i++) {
-                    events.add(span("handed over, waiting", pid, 2, tl.handoverStart()[i] - origin,
+                    events.add(Tracer.span("handed over, waiting", pid, 2, tl.handoverStart()[i] - origin,
                             tl.handoverEnd()[i] - tl.handoverStart()[i]));
                 }
                 for (int i = 0; i < tl.stallStart().length; i++) {
-                    events.add(span("stalled holding the lock", pid, 2, tl.stallStart()[i] - origin,
+                    events.add(Tracer.span("stalled holding the lock", pid, 2, tl.stallStart()[i] - origin,
                             tl.stallEnd()[i] - tl.stallStart()[i]));
                 }
             }
@@ -103,27 +104,5 @@ final class ConvoyTrace {
                 + "its units of work that stalled (descheduled or stopped at a safepoint) while it held the lock");
         doc.put("otherData", about);
         Json.write(file, doc);
-    }
-
-    private static Map<String, Object> span(String name, int pid, int tid, long startNanos, long durationNanos) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("name", name);
-        e.put("cat", "jgil");
-        e.put("ph", "X");
-        e.put("ts", startNanos / 1000.0);
-        e.put("dur", durationNanos / 1000.0);
-        e.put("pid", pid);
-        e.put("tid", tid);
-        return e;
-    }
-
-    private static Map<String, Object> meta(String name, int pid, int tid, Object value) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("name", name);
-        e.put("ph", "M");
-        e.put("pid", pid);
-        e.put("tid", tid);
-        e.put("args", Map.of(name.equals("process_sort_index") ? "sort_index" : "name", value));
-        return e;
     }
 }

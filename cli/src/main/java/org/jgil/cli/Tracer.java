@@ -218,7 +218,8 @@ final class Tracer {
         Json.write(file, chromeTrace());
     }
 
-    private static Map<String, Object> span(String name, int pid, int tid, long startNanos, long durationNanos) {
+    /** A Chrome-trace complete event ("X"); ConvoyTrace writes the same format. */
+    static Map<String, Object> span(String name, int pid, int tid, long startNanos, long durationNanos) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("name", name);
         e.put("cat", "jgil");
@@ -230,7 +231,8 @@ final class Tracer {
         return e;
     }
 
-    private static Map<String, Object> meta(String name, int pid, int tid, Object value) {
+    /** A Chrome-trace metadata event ("M"): a process or thread name, or a sort index. */
+    static Map<String, Object> meta(String name, int pid, int tid, Object value) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("name", name);
         e.put("ph", "M");
