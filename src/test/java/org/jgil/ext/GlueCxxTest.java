@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.jgil.Gil;
 import org.jgil.NativeException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,12 +70,7 @@ class GlueCxxTest {
     }
 
     static Object call(String method, Object... args) throws Throwable {
-        Gil.acquire();
-        try {
-            return GlueFixture.invoke(cxx, method, args);
-        } finally {
-            Gil.release();
-        }
+        return GlueFixture.invokeHolding(cxx, method, args);
     }
 
     @Test

@@ -19,6 +19,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.jgil.Extensions;
+import org.jgil.Gil;
 
 /**
  * Runs {@link GlueProcessor} over declarations the way a build does: javac in-process on Java sources
@@ -139,5 +140,15 @@ final class GlueFixture {
             }
         }
         throw new NoSuchMethodException(owner.getName() + "." + name);
+    }
+
+    /** {@link #invoke} holding the lock, as managed code calls a native method. */
+    static Object invokeHolding(Class<?> owner, String name, Object... args) throws Throwable {
+        Gil.acquire();
+        try {
+            return invoke(owner, name, args);
+        } finally {
+            Gil.release();
+        }
     }
 }

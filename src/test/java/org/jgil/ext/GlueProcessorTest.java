@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jgil.Gil;
 import org.jgil.NativeCancelledException;
 import org.jgil.NativeException;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,12 +191,7 @@ class GlueProcessorTest {
 
     /** Calls a Kern method holding the lock, as managed code does. */
     static Object call(String method, Object... args) throws Throwable {
-        Gil.acquire();
-        try {
-            return GlueFixture.invoke(kern, method, args);
-        } finally {
-            Gil.release();
-        }
+        return GlueFixture.invokeHolding(kern, method, args);
     }
 
     @Test
