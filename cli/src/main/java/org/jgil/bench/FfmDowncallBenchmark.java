@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the lock adds to an FFM downcall, uncontended, beside {@link CallCostBenchmark}'s JNI call:
  * one empty downcall ({@code jgil_k_sum} of no elements) bare, released and re-taken
- * ({@code GilLinker.released}), and held ({@code GilLinker.held}). This command line is built for
+ * ({@code GilLinker.released}), held ({@code GilLinker.held}: the downcall itself outside checked
+ * mode) and ensured ({@code GilLinker.ensured}: an owner check per call). This command line is built for
  * Java 17, so the downcalls come from jgil-ffm at run time ({@code FfmBinding.emptyCall}, typed
  * {@code ()double}); without JDK 22+ and jgil-ffm every benchmark here fails in its setup, saying
  * why. jgil-ffm's own FfmCallCostBenchmark times the same calls with their arguments.
@@ -34,6 +35,7 @@ public class FfmDowncallBenchmark {
     static final MethodHandle BARE = emptyCall("bare");
     static final MethodHandle RELEASED = emptyCall("released");
     static final MethodHandle HELD = emptyCall("held");
+    static final MethodHandle ENSURED = emptyCall("ensured");
 
     /** Fails the trial, saying why, where the downcalls cannot be made. */
     @State(Scope.Benchmark)
@@ -84,5 +86,10 @@ public class FfmDowncallBenchmark {
     @Benchmark
     public double heldDowncall(HoldingGil gil, Available ffm) throws Throwable {
         return (double) HELD.invokeExact();
+    }
+
+    @Benchmark
+    public double ensuredDowncall(HoldingGil gil, Available ffm) throws Throwable {
+        return (double) ENSURED.invokeExact();
     }
 }

@@ -49,8 +49,8 @@ final class OverheadCommand implements Callable<Integer> {
         global.apply();
         PrintWriter out = spec.commandLine().getOut();
         String noFfm = FfmDowncallBenchmark.unavailable();
-        out.println("Measuring per-call costs with JMH (" + (quick ? "one fork; about " + (noFfm == null ? 15 : 10)
-                : "three forks; about " + (noFfm == null ? 160 : 110)) + " s)...");
+        out.println("Measuring per-call costs with JMH (" + (quick ? "one fork; about " + (noFfm == null ? 17 : 10)
+                : "three forks; about " + (noFfm == null ? 175 : 110)) + " s)...");
         out.flush();
         Map<String, Double> ns = runJmh(noFfm == null);
         long[] handoff = Handoff.measure(handoffs);
@@ -71,6 +71,8 @@ final class OverheadCommand implements Callable<Integer> {
             result.put("ffm_gil_overhead_ns", round(ns.get("releasedDowncall") - ns.get("bareDowncall")));
             result.put("ffm_held_ns", round(ns.get("heldDowncall")));
             result.put("ffm_held_overhead_ns", round(ns.get("heldDowncall") - ns.get("bareDowncall")));
+            result.put("ffm_ensured_ns", round(ns.get("ensuredDowncall")));
+            result.put("ffm_ensured_overhead_ns", round(ns.get("ensuredDowncall") - ns.get("bareDowncall")));
         }
         result.put("machine", MachineInfo.describe());
 
@@ -83,7 +85,9 @@ final class OverheadCommand implements Callable<Integer> {
                     .row("same downcall, GilLinker.released", ns(result, "ffm_released_ns"), "")
                     .row("  lock overhead (difference)", ns(result, "ffm_gil_overhead_ns"), "<= 10 ns")
                     .row("same downcall, GilLinker.held", ns(result, "ffm_held_ns"), "")
-                    .row("  lock overhead (difference)", ns(result, "ffm_held_overhead_ns"), "~0 ns");
+                    .row("  lock overhead (difference)", ns(result, "ffm_held_overhead_ns"), "~0 ns")
+                    .row("same downcall, GilLinker.ensured", ns(result, "ffm_ensured_ns"), "")
+                    .row("  owner check (difference)", ns(result, "ffm_ensured_overhead_ns"), "");
         }
         table
                 .row("Java Gil.acquire()+release()", ns(result, "java_acquire_release_ns"), "<= 10 ns")

@@ -30,7 +30,8 @@ public final class FfmBinding {
 
     /**
      * An empty downcall ({@code jgil_k_sum} of no elements, which returns at once): {@code "bare"},
-     * {@code "released"} ({@link GilLinker#released}) or {@code "held"} ({@link GilLinker#held}),
+     * {@code "released"} ({@link GilLinker#released}), {@code "held"} ({@link GilLinker#held}) or
+     * {@code "ensured"} ({@link GilLinker#ensured}),
      * typed {@code ()double} so that code built for Java 17 can call it: the FFM rows of
      * {@code jgil overhead}.
      */
@@ -40,7 +41,9 @@ public final class FfmBinding {
             case "bare" -> bare;
             case "released" -> GilLinker.released(bare);
             case "held" -> GilLinker.held(bare);
-            default -> throw new IllegalArgumentException("an empty call is bare, released or held, not " + how);
+            case "ensured" -> GilLinker.ensured(bare);
+            default -> throw new IllegalArgumentException("an empty call is bare, released, held or ensured, not "
+                    + how);
         };
         return MethodHandles.insertArguments(call, 0, MemorySegment.NULL, 0L);
     }

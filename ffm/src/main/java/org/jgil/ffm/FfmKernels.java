@@ -26,7 +26,8 @@ import org.jgil.kernels.Mode;
  * {@code RELEASED} gives it up (and the long kernels then stop within about a millisecond when the
  * calling thread is interrupted, throwing {@link CancellationException} with the interrupt status
  * kept), {@code AUTO} releases from the kernels' threshold of estimated work. {@code JAVA} has no
- * meaning here and is refused. The caller holds the lock, as for every kernel.
+ * meaning here and is refused. The caller holds the lock, as for every kernel; in checked mode a
+ * {@code HELD} or {@code AUTO} call without it is refused, as {@link GilLinker#held} refuses one.
  */
 public final class FfmKernels {
     private static final int OK = 0;
@@ -74,8 +75,9 @@ public final class FfmKernels {
     private static final Long2 SLEEP = Long2.of("jgil_k_sleep", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
     private static final Long2 SPIN = Long2.of("jgil_k_spin", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG,
             ADDRESS, ADDRESS));
-    private static final MethodHandle SPIN_ITERATIONS = GilLinker.held(downcall("jgil_k_spin_iterations",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG)));
+    /** A calibration that touches no managed state: callable with or without the lock, as its JNI twin is. */
+    private static final MethodHandle SPIN_ITERATIONS = downcall("jgil_k_spin_iterations",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
 
     private FfmKernels() {}
 

@@ -32,11 +32,16 @@ import org.jgil.Released;
  *       virtual thread) goes through {@link Gil#allowThreads()}. For calls that take microseconds
  *       or more, or block. The foreign function must not touch Java objects or call back into Java
  *       without an upcall stub from {@link #upcallStub}.
- *   <li>{@link #held(MethodHandle)}: the call runs holding the lock, taken first if the calling
- *       thread does not hold it. For calls of nanoseconds, where giving the lock up costs more
+ *   <li>{@link #held(MethodHandle)}: the call keeps the lock the caller holds, as the kernels'
+ *       {@code HELD} mode does. For calls of nanoseconds, where giving the lock up costs more
  *       than the call; {@link #heldCritical} adds {@link Linker.Option#critical(boolean)} so that
  *       heap arrays pass without a copy. A critical call is never released (it holds the garbage
- *       collector off; other threads would stall on the next allocation, not run).
+ *       collector off; other threads would stall on the next allocation, not run). Outside
+ *       checked mode a held handle is the downcall itself, at no cost; in checked mode it refuses
+ *       a caller without the lock.
+ *   <li>{@link #ensured(MethodHandle)}: held, the lock taken first if the calling thread does not
+ *       hold it ({@link Gil#ensure()}): for code that may be called from any thread. It checks
+ *       the owner on every call (about a nanosecond).
  *   <li>{@link #auto(MethodHandle, MethodHandle)}: released when the call's expected cost (a
  *       function of its arguments) reaches a threshold, held otherwise, like the kernels'
  *       {@code AUTO} mode.
@@ -58,6 +63,7 @@ public final class GilLinker {
     private static final MethodHandle ENSURE;
     private static final MethodHandle ENSURED_CLOSE;
     private static final MethodHandle IS_HELD;
+    private static final MethodHandle REFUSE_UNHELD;
     private static final MethodHandle ENTER_CANCELLABLE;
     private static final MethodHandle EXIT_CANCELLABLE;
     private static final MethodHandle AT_LEAST;
@@ -76,6 +82,8 @@ public final class GilLinker {
             ENSURE = lookup.findStatic(Gil.class, "ensure", MethodType.methodType(Ensured.class));
             ENSURED_CLOSE = lookup.findVirtual(Ensured.class, "close", MethodType.methodType(void.class));
             IS_HELD = lookup.findStatic(Gil.class, "isHeldByCurrentThread", MethodType.methodType(boolean.class));
+            REFUSE_UNHELD = lookup.findStatic(GilLinker.class, "refuseUnheld",
+                    MethodType.methodType(void.class, String.class));
             ENTER_CANCELLABLE = lookup.findStatic(GilLinker.class, "enterCancellable",
                     MethodType.methodType(Released.class, MemorySegment.class, MemorySegment.class));
             EXIT_CANCELLABLE = lookup.findStatic(GilLinker.class, "exitCancellable",
@@ -135,8 +143,35 @@ public final class GilLinker {
         return around(downcall, ENTER_RELEASED, EXIT_RELEASED);
     }
 
-    /** The downcall run holding the lock: as is if the caller holds it, else inside {@link Gil#ensure()}. */
+    /**
+     * The downcall run keeping the lock, which the caller must hold, as the kernels' {@code HELD}
+     * mode does. Outside checked mode this is {@code downcall} itself: a held call costs what a
+     * bare one does, and a caller without the lock is not caught (the call then runs beside
+     * managed code). In checked mode ({@code -Djgil.checked=true}, a setting of the process read
+     * here) the handle throws {@link IllegalStateException} for such a caller before the call.
+     * Where the caller may not hold the lock, use {@link #ensured}.
+     */
     public static MethodHandle held(MethodHandle downcall) {
+        Objects.requireNonNull(downcall, "downcall");
+        if (!Gil.isChecked()) {
+            return downcall;
+        }
+        MethodHandle refuse = MethodHandles.insertArguments(REFUSE_UNHELD, 0, downcall.type().toString());
+        refuse = MethodHandles.dropArguments(refuse, 0, downcall.type().parameterList());
+        refuse = refuse.asType(downcall.type());
+        MethodHandle checked = MethodHandles.guardWithTest(IS_HELD, downcall, refuse);
+        if (CRITICAL.contains(downcall)) {
+            CRITICAL.add(checked);
+        }
+        return checked;
+    }
+
+    /**
+     * The downcall run holding the lock, taken first if the calling thread does not hold it and
+     * given back after ({@link Gil#ensure()}), as {@code jgil_ensure} does for C code: for a call
+     * made from any thread, managed or not. It reads the owner word on every call.
+     */
+    public static MethodHandle ensured(MethodHandle downcall) {
         Objects.requireNonNull(downcall, "downcall");
         return MethodHandles.guardWithTest(IS_HELD, downcall, around(downcall, ENSURE, ENSURED_CLOSE));
     }
@@ -327,6 +362,13 @@ public final class GilLinker {
         } finally {
             section.close();
         }
+    }
+
+    /** Checked mode's answer to a held call made without the lock. */
+    private static void refuseUnheld(String type) {
+        throw new IllegalStateException("a held downcall " + type + " in thread " + Thread.currentThread().getName()
+                + ", which does not hold the GIL (checked mode); call it holding the lock (inside Gil.run(...), or "
+                + "between Gil.acquire() and Gil.release()), or wrap it with GilLinker.ensured, which takes it");
     }
 
     private static boolean atLeast(long value, long threshold) {

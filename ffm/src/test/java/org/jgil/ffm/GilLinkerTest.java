@@ -6,8 +6,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -101,10 +104,39 @@ class GilLinkerTest {
     }
 
     @Test
-    void heldTakesTheLockForACallerWithout() throws Throwable {
+    void heldIsTheDowncallItselfOutsideCheckedMode() {
+        assumeFalse(Gil.isChecked(), "checked mode wraps a held call in an owner check");
+        assertSame(Libc.QSORT_PLAIN, GilLinker.held(Libc.QSORT_PLAIN), "a held call costs what a bare one does");
+    }
+
+    @Test
+    void heldRefusesACallerWithoutTheLockInCheckedMode() {
+        assumeTrue(Gil.isChecked(), "unchecked, a held call is not checked");
         MethodHandle qsort = GilLinker.held(Libc.QSORT_PLAIN);
-        assertAll(true, lockSeenInsideQsort(qsort), "a held call runs holding the lock");
+        SEEN.clear();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> lockSeenInsideQsort(qsort));
+        assertTrue(SEEN.isEmpty(), "refused before the call");
+        assertTrue(e.getMessage().contains("GilLinker.ensured"), "the message says what to do: " + e.getMessage());
+        assertFalse(Gil.isHeldByCurrentThread());
+    }
+
+    @Test
+    void ensuredTakesTheLockForACallerWithout() throws Throwable {
+        MethodHandle qsort = GilLinker.ensured(Libc.QSORT_PLAIN);
+        assertAll(true, lockSeenInsideQsort(qsort), "an ensured call runs holding the lock");
         assertFalse(Gil.isHeldByCurrentThread(), "and gives back what it took");
+    }
+
+    @Test
+    void ensuredKeepsTheLockOfACallerWithIt() throws Throwable {
+        MethodHandle qsort = GilLinker.ensured(Libc.QSORT_PLAIN);
+        Gil.acquire();
+        try {
+            assertAll(true, lockSeenInsideQsort(qsort), "inside an ensured call the thread holds the lock");
+            assertTrue(Gil.isHeldByCurrentThread(), "and still holds it after");
+        } finally {
+            Gil.release();
+        }
     }
 
     @Test
@@ -212,6 +244,8 @@ class GilLinkerTest {
         MethodHandle critical = GilLinker.heldCritical(Native.LIBJGIL, "jgil_k_sum",
                 FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_DOUBLE, ADDRESS, JAVA_LONG));
         assertThrows(IllegalArgumentException.class, () -> GilLinker.released(critical));
+        assertThrows(IllegalArgumentException.class, () -> GilLinker.released(GilLinker.held(critical)),
+                "held again (checked mode wraps it once more) it is still critical");
         assertThrows(IllegalArgumentException.class, () -> GilLinker.auto(critical,
                 MethodHandles.dropArguments(MethodHandles.constant(long.class, 1L), 0, MemorySegment.class,
                         long.class)));
@@ -224,7 +258,12 @@ class GilLinkerTest {
         MethodHandle sum = GilLinker.heldCritical(Native.LIBJGIL, "jgil_k_sum",
                 FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_DOUBLE, ADDRESS, JAVA_LONG));
         double[] x = {1, 2, 3, 4.5};
-        assertEquals(10.5, (double) sum.invokeExact(MemorySegment.ofArray(x), 4L));
+        Gil.acquire();
+        try {
+            assertEquals(10.5, (double) sum.invokeExact(MemorySegment.ofArray(x), 4L));
+        } finally {
+            Gil.release();
+        }
     }
 
     // ---- upcalls ----
@@ -329,8 +368,7 @@ class GilLinkerTest {
             MemorySegment stub = GilLinker.upcallStub(Libc.method(GilLinkerTest.class, "throwingComparator",
                     Libc.comparatorType()), Libc.COMPARATOR, arena);
             MemorySegment ints = arena.allocateFrom(JAVA_INT, 2, 1);
-            MethodHandle qsort = GilLinker.held(Libc.QSORT_PLAIN);
-            qsort.invokeExact(ints, 2L, 4L, stub);
+            Libc.QSORT_PLAIN.invokeExact(ints, 2L, 4L, stub); // made without the lock: the upcall takes it
         } finally {
             self.setUncaughtExceptionHandler(previous);
         }

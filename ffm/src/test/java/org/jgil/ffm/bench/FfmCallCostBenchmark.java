@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * no elements, which returns at once) bare, held, critical-held, and released and re-taken (by
  * libjgil, and through Java's pair for comparison). The difference
  * {@code releasedDowncall - bareDowncall} is the lock's cost (target: at most 10 ns);
- * {@code heldDowncall - bareDowncall} should be nothing measurable. The JNI counterparts are in
+ * {@code heldDowncall - bareDowncall} should be nothing measurable (outside checked mode a held
+ * handle is the downcall itself); {@code ensuredDowncall} pays the owner check that
+ * {@code GilLinker.ensured} makes on every call. The JNI counterparts are in
  * the command line's CallCostBenchmark ({@code ./jgil overhead}).
  *
  * <p>Run: {@code JAVA_HOME=<jdk 22+> mvn -f ffm/pom.xml test-compile exec:exec@bench}.
@@ -44,6 +46,7 @@ public class FfmCallCostBenchmark {
     private static final FunctionDescriptor SUM = FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS, JAVA_LONG);
     static final MethodHandle BARE = GilLinker.downcall(FfmKernels.library(), "jgil_k_sum", SUM);
     static final MethodHandle HELD = GilLinker.held(BARE);
+    static final MethodHandle ENSURED = GilLinker.ensured(BARE);
     static final MethodHandle CRITICAL = GilLinker.heldCritical(FfmKernels.library(), "jgil_k_sum", SUM);
     static final MethodHandle RELEASED = GilLinker.released(BARE);
 
@@ -69,6 +72,11 @@ public class FfmCallCostBenchmark {
     @Benchmark
     public double heldDowncall(HoldingGil gil) throws Throwable {
         return (double) HELD.invokeExact(MemorySegment.NULL, 0L);
+    }
+
+    @Benchmark
+    public double ensuredDowncall(HoldingGil gil) throws Throwable {
+        return (double) ENSURED.invokeExact(MemorySegment.NULL, 0L);
     }
 
     @Benchmark

@@ -23,7 +23,7 @@ class FfmCallCostBenchmarkSmokeTest {
                 .measurementTime(TimeValue.milliseconds(50))
                 .verbosity(VerboseMode.SILENT)
                 .build()).run();
-        assertEquals(6, results.size());
+        assertEquals(7, results.size());
         for (RunResult r : results) {
             assertTrue(r.getPrimaryResult().getScore() > 0, r.getParams().getBenchmark());
         }

@@ -42,6 +42,14 @@ public final class FfmCallCpuTime {
         return s;
     }
 
+    private static double ensured() throws Throwable {
+        double s = 0;
+        for (int i = 0; i < CALLS; i++) {
+            s += (double) FfmCallCostBenchmark.ENSURED.invokeExact(MemorySegment.NULL, 0L);
+        }
+        return s;
+    }
+
     private static double released() throws Throwable {
         double s = 0;
         for (int i = 0; i < CALLS; i++) {
@@ -71,9 +79,9 @@ public final class FfmCallCpuTime {
 
     public static void main(String[] args) throws Throwable {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        String[] names = {"bare", "held", "released", "releasedThroughJava"};
-        Loop[] loops = {FfmCallCpuTime::bare, FfmCallCpuTime::held, FfmCallCpuTime::released,
-            FfmCallCpuTime::releasedThroughJava};
+        String[] names = {"bare", "held", "ensured", "released", "releasedThroughJava"};
+        Loop[] loops = {FfmCallCpuTime::bare, FfmCallCpuTime::held, FfmCallCpuTime::ensured,
+            FfmCallCpuTime::released, FfmCallCpuTime::releasedThroughJava};
         double[] best = new double[loops.length];
         java.util.Arrays.fill(best, Double.MAX_VALUE);
         Gil.acquire(); // as managed code holds it
