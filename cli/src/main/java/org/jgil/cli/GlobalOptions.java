@@ -39,6 +39,37 @@ final class GlobalOptions {
         if (checked) {
             System.setProperty("jgil.checked", "true");
         }
+        startLock();
+    }
+
+    /**
+     * Starts the lock in this JVM now, on the command's own thread: a library that cannot load is
+     * then one error that says what to do, not a stack trace on a worker thread while the others
+     * wait for it forever.
+     */
+    static void startLock() {
+        try {
+            org.jgil.Gil.isChecked();
+        } catch (LinkageError e) {
+            Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+            String given = System.getProperty("jgil.library");
+            throw new LockCannotStart("the lock cannot start: " + cause.getMessage() + ". "
+                    + (given != null && !given.isBlank()
+                            ? "-Djgil.library=" + given + " must name libjgil itself (after 'mvn install': "
+                                    + "target/nar/jgil-*-jni/lib/*/jni/libjgil-*.so); without it the jar's own "
+                                    + "library is used"
+                            : "Run ./jgil from the project, which builds libjgil, or pass -Djgil.library=<path to "
+                                    + "libjgil-*.so>"), e);
+        }
+    }
+
+    /** libjgil did not load or the lock did not start: a one-line error, exit status 1. */
+    static final class LockCannotStart extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        LockCannotStart(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static void check(String option, String property, String value) {

@@ -143,7 +143,7 @@ final class LabCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            List<String> policies = options.policies(Gil.policies());
+            List<String> policies = options.policiesOrAll();
             java.time.Duration phase = options.duration(1.0);
             int trials = trialOption.get();
             out.printf(Locale.ROOT, "Convoy: %d policies x 2 I/O kinds x %d trials, %.1f s phases (about %.0f s)...%n",
@@ -369,7 +369,7 @@ final class LabCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            List<String> policies = options.policies(Gil.policies());
+            List<String> policies = options.policiesOrAll();
             java.time.Duration duration = options.duration(1.0);
             TextTable table = new TextTable("policy", "threads", "sections", "managed at once (max)",
                     "released native at once (max)");

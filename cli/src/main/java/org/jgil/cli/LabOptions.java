@@ -29,8 +29,15 @@ final class LabOptions {
             description = "Also write a chart (PNG), where the experiment has one.")
     Path chart;
 
-    /** Applies the switch interval and returns the policies to run, in order. */
+    /** As {@link #policies(List)}, with every policy as the default. */
+    List<String> policiesOrAll() {
+        GlobalOptions.startLock();
+        return policies(Gil.policies());
+    }
+
+    /** Starts the lock, applies the switch interval and returns the policies to run, in order. */
     List<String> policies(List<String> defaults) {
+        GlobalOptions.startLock();
         Gil.setSwitchInterval(switchInterval);
         if (policies == null) {
             return defaults;

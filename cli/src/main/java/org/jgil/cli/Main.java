@@ -45,11 +45,12 @@ public final class Main implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
-                cmd.getErr().println("jgil " + cmd.getCommandName() + ": " + e.getMessage());
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return 2;
             }
-            if (e instanceof IOException || e instanceof UncheckedIOException) {
-                cmd.getErr().println("jgil " + cmd.getCommandName() + ": " + e.getMessage());
+            if (e instanceof IOException || e instanceof UncheckedIOException
+                    || e instanceof GlobalOptions.LockCannotStart) {
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return 1;
             }
             throw e;
