@@ -11,9 +11,6 @@ package org.jgil;
  * leaves that to {@link #retake(long)}. Every other case goes through {@link Gil#allowThreads()}.
  */
 public final class ForeignCalls {
-    /** Asked whether a recording wants released sections; never begun nor committed. */
-    private static final GilEvents.ReleasedSection EVENTS = new GilEvents.ReleasedSection();
-
     static {
         Gil.isChecked(); // the lock, and libjgil, before any native release
     }
@@ -27,7 +24,7 @@ public final class ForeignCalls {
      */
     public static long fastIdentity() {
         long tid = ThreadIdentity.current();
-        return (tid & LockWord.VIRTUAL) != 0 || EVENTS.isEnabled() ? 0 : tid;
+        return (tid & LockWord.VIRTUAL) != 0 || GilEvents.releasedSectionsRecorded() ? 0 : tid;
     }
 
     /** The calling thread's identity in the owner word. */

@@ -395,10 +395,10 @@ public final class Gil {
 
     /** A contended acquire through the scheduler, seen by JFR. */
     static void waitFor(Scheduler scheduler, long tid, boolean returning, long owner) {
-        if (!jdk.jfr.FlightRecorder.isInitialized()) {
+        if (!GilEvents.recorderStarted()) {
             // No recording was ever started. The process's first JFR event would load and set up
-            // JFR (about 0.2 s), a stall the first waiter paid before it even queued, which hid
-            // the hold it waited for from its long-hold clock.
+            // JFR, a stall the first waiter paid before it even queued, which hid the hold it
+            // waited for from its long-hold clock.
             waitUnrecorded(scheduler, tid, returning);
             return;
         }

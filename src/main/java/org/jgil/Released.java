@@ -6,12 +6,18 @@ package org.jgil;
  */
 public final class Released implements AutoCloseable {
     private final long tid;
-    private final GilEvents.ReleasedSection event = new GilEvents.ReleasedSection();
+    /** Null until a recording has started in the process ({@link GilEvents}). */
+    private final GilEvents.ReleasedSection event;
     private boolean closed;
 
     Released(long tid) {
         this.tid = tid;
-        event.begin();
+        if (GilEvents.recorderStarted()) {
+            event = new GilEvents.ReleasedSection();
+            event.begin();
+        } else {
+            event = null;
+        }
     }
 
     /**
@@ -28,7 +34,9 @@ public final class Released implements AutoCloseable {
             throw new IllegalStateException("this Released section is already closed");
         }
         closed = true;
-        event.commit();
+        if (event != null) {
+            event.commit();
+        }
         if (!LockWord.compareAndSet(0, tid)) {
             Gil.acquireSlow(tid, true);
         }

@@ -323,7 +323,8 @@ abstract class Scheduler {
         if (now - last >= WARN_EVERY_NANOS && LAST_WARNING.compareAndSet(last, now)) {
             warnings.add(() -> LOG.warn("{} has held the GIL for {} ms while other threads waited. Call "
                     + "Gil.checkpoint() in long managed loops and release the lock around long native work "
-                    + "(JGIL_BEGIN_ALLOW_THREADS). (At most one such warning every 10 s.)", Gil.describe(owner),
+                    + "(JGIL_BEGIN_ALLOW_THREADS in C, GilLinker.released for an FFM downcall, Gil.allowThreads() "
+                    + "in Java). (At most one such warning every 10 s.)", Gil.describe(owner),
                     nanos / 1_000_000));
         }
     }

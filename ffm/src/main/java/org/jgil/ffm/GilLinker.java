@@ -140,6 +140,7 @@ public final class GilLinker {
      */
     public static MethodHandle released(MethodHandle downcall) {
         refuseCritical(downcall, "released");
+        Native.link();
         return around(downcall, ENTER_RELEASED, EXIT_RELEASED);
     }
 
@@ -221,6 +222,12 @@ public final class GilLinker {
     public static MethodHandle cancellable(MethodHandle downcall, MemorySegment unblock, int argIndex) {
         refuseCritical(downcall, "cancellable");
         Objects.requireNonNull(unblock, "unblock");
+        if (unblock.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("unblock is MemorySegment.NULL: an interrupt would have no way to "
+                    + "stop the call; pass the address of the function's own way to stop, a void f(void *) (for "
+                    + "jgil's kernels: FfmKernels.library().find(\"jgil_k_request_stop\")), or use released");
+        }
+        Native.link();
         MethodType type = downcall.type();
         if (argIndex < 0 || argIndex >= type.parameterCount() || type.parameterType(argIndex) != MemorySegment.class) {
             throw new IllegalArgumentException("argument " + argIndex + " of " + type + " is not a MemorySegment");
@@ -245,7 +252,13 @@ public final class GilLinker {
      */
     public static MemorySegment upcallStub(MethodHandle target, FunctionDescriptor descriptor, Arena arena) {
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(descriptor, "descriptor");
+        Objects.requireNonNull(arena, "arena");
         MethodType type = target.type();
+        if (!type.equals(descriptor.toMethodType())) {
+            throw new IllegalArgumentException("target must be " + descriptor.toMethodType() + ", as the descriptor "
+                    + descriptor + " says; got " + type + " (adapt it with MethodHandle.asType)");
+        }
         MethodHandle locked = around(target, ENSURE, ENSURED_CLOSE);
         MethodHandle fallback = MethodHandles.dropArguments(MethodHandles.zero(type.returnType()), 0, Throwable.class);
         fallback = MethodHandles.foldArguments(fallback, REPORT);

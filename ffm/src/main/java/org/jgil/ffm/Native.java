@@ -40,6 +40,15 @@ final class Native {
 
     private Native() {}
 
+    /**
+     * Links everything above now. Linking a downcall generates code (tens of milliseconds for the
+     * first ones in a JVM): the wrappers call this when they wrap, so that the first released call
+     * does not spend that time holding the lock it is about to give up.
+     */
+    static void link() {
+        // Loading this class did it.
+    }
+
     static MemorySegment find(String name) {
         return LIBJGIL.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libjgil has no '" + name
                 + "': a libjgil older than this jgil-ffm?"));

@@ -237,6 +237,24 @@ class GilLinkerTest {
         }
         assertThrows(IllegalArgumentException.class, () -> GilLinker.cancellable(Libc.QSORT_PLAIN,
                 Native.find("jgil_k_request_stop"), 1), "argument 1 of qsort is a size, not an address");
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> GilLinker.cancellable(Libc.QSORT_PLAIN, MemorySegment.NULL, 0));
+        assertTrue(none.getMessage().contains("jgil_k_request_stop"), "an interrupt could not stop it: "
+                + none.getMessage());
+    }
+
+    @Test
+    void upcallStubsCheckTheirTargetAgainstTheDescriptor() {
+        MethodHandle wrongType = Libc.method(GilLinkerTest.class, "countIfHeld",
+                MethodType.methodType(void.class, AtomicInteger.class));
+        try (Arena arena = Arena.ofConfined()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> GilLinker.upcallStub(wrongType, Libc.COMPARATOR, arena));
+            assertTrue(e.getMessage().contains("(MemorySegment,MemorySegment)int"), e.getMessage());
+            MethodHandle cmp = Libc.method(Libc.class, "compareInts", Libc.comparatorType());
+            assertThrows(NullPointerException.class, () -> GilLinker.upcallStub(cmp, Libc.COMPARATOR, null));
+            assertThrows(NullPointerException.class, () -> GilLinker.upcallStub(cmp, null, arena));
+        }
     }
 
     @Test
