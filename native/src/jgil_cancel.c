@@ -8,8 +8,8 @@
  *     memory (thread-local pointer).  Its first poll is an upcall
  *     (GilRuntime.cancelArm) that registers (record, Thread) with the Java
  *     cancel watcher and "arms" the record;
- *   - while a record is armed, a poll reads its `flag` (about 2 ns: a call
- *     through the api table, a TLS load, two relaxed loads);
+ *   - while a record is armed, a poll reads its `flag` (a call through the
+ *     api table, a TLS load, two relaxed loads);
  *   - the watcher (org.jgil.CancelWatcher, a daemon thread) scans the armed
  *     records about once a millisecond: it sets `flag` when the thread is
  *     interrupted, clears it when not, and calls the section's unblocking

@@ -11,9 +11,9 @@
  * holding the lock again).  Calls are estimated as samples x period.
  *
  * The three time stamps of a timed call come from the CPU's time-stamp counter
- * where it is invariant (constant_tsc and nonstop_tsc in /proc/cpuinfo): about
- * 12 ns a read against 28 ns for clock_gettime on a virtual machine, which is
- * most of what a timed call costs.  Totals are kept in ticks and converted
+ * where it is invariant (constant_tsc and nonstop_tsc in /proc/cpuinfo): a
+ * fraction of what clock_gettime costs on a virtual machine, whose clock reads
+ * are most of what a timed call costs.  Totals are kept in ticks and converted
  * when read, with the rate measured between the first sample and the read.
  *
  * Sites are keyed by the name pointer the macro passes (a string literal or

@@ -37,9 +37,10 @@ final class QueueScheduler extends Scheduler {
 
     /**
      * io-priority: the least time a holder that just got the lock keeps it before a returning
-     * thread asks for it ({@code -Djgil.ioMinHold}). Measured beside a loopback socket echo (about
-     * 45 000 operations a second): at 0 the CPU-bound thread kept 72-80% of its throughput, at
-     * 50 us 87-91%, with the wait to get the lock back at p99 96-113 us (docs/lab.md).
+     * thread asks for it ({@code -Djgil.ioMinHold}). Without it, a thread returning from I/O many
+     * thousand times a second takes the lock from the CPU-bound thread at every return and costs
+     * it a good share of its throughput; a short minimum hold wins most of that back for a small
+     * rise in the returning thread's wait (docs/lab.md has the figures and the command).
      */
     private static final long MIN_HOLD_NANOS = Settings.current().ioMinHold.toNanos();
 

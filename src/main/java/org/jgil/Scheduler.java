@@ -146,8 +146,8 @@ abstract class Scheduler {
     /**
      * The last waiter has left (under {@link #mutex}): lower the {@code waiting} flag that sends
      * fast releases to a CAS, but only once no waiter has come for a millisecond. A waiter that
-     * raises the flag pays a process-wide barrier (membarrier(2)): a few microseconds, much more
-     * on a busy virtual machine, and a slower wake-up after it (handoff median 5 us -> 14 us when
+     * raises the flag pays a process-wide barrier (membarrier(2)): microseconds, many more on a
+     * busy virtual machine, and a slower wake-up after it (the handoff median about tripled when
      * every waiter paid it). Keeping the flag up through a burst of contention pays it once per
      * burst; after the burst, one CAS release in {@code JGIL_QUIET_CHECK_EVERY} comes here to
      * lower it, so that quiet releases go back to plain stores.

@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the lock costs per call, uncontended. Compare {@code releasedNativeCall} with
  * {@code bareNativeCall}: the difference is what {@code JGIL_BEGIN/END_ALLOW_THREADS} add (target:
- * at most 5 ns; CPython's release+reacquire costs about 23 ns on this machine kind).
+ * at most 5 ns; CPython's own release and re-take, for comparison, is in docs/performance.md).
  *
  * <p>Run: {@code ./jgil overhead}, or {@code ./jgil jmh CallCost} for JMH's own output.
  */
