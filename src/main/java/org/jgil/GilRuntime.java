@@ -123,8 +123,8 @@ final class GilRuntime {
             }
             throw new IllegalStateException(where("JGIL_BEGIN_ALLOW_THREADS", site)
                     + " in thread " + Thread.currentThread().getName() + ", which does not hold the GIL; "
-                    + "call the kernel from managed code (holding the GIL), and do not nest "
-                    + "BEGIN/END blocks");
+                    + "a native call that releases the lock is made holding it, from managed code: inside "
+                    + "Gil.run(...) or Gil.call(...), or between Gil.acquire() and Gil.release()");
         }
         if (!LockWord.compareAndSet(tid, 0)) {
             Gil.scheduler().release(tid);

@@ -343,7 +343,10 @@ final class Glue {
 
         void end() throws GlueException {
             if (!atEnd()) {
-                throw error("unexpected text");
+                throw error(s.startsWith("&&", pos) || s.startsWith("||", pos)
+                        ? "unexpected text: a condition is one comparison; give several as several strings, "
+                                + "check = {\"a >= 0\", \"b >= 0\"}"
+                        : "unexpected text");
             }
         }
 

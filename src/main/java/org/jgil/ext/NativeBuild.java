@@ -58,10 +58,9 @@ import org.slf4j.LoggerFactory;
  * methods bind to that build, and classes from earlier builds keep running theirs. The same build
  * loaded twice in one JVM is the same class: a build, once loaded, stays loaded until the JVM exits.
  *
- * <p>The sources need not import the runtime: unless one of them defines {@code JNI_OnLoad} or
- * {@code JGIL_DEFINE_API}, the build adds a file that defines the API pointer and imports the jgil
- * runtime from {@code JNI_OnLoad}. The library is loaded with {@link org.jgil.Extensions#load(Path)},
- * which loads jgil itself first.
+ * <p>The sources need not import the runtime: the build adds a file with what they lack of
+ * {@code JGIL_DEFINE_API} (the API pointer) and a {@code JNI_OnLoad} that imports the jgil runtime.
+ * The library is loaded with {@link org.jgil.Extensions#load(Path)}, which loads jgil itself first.
  *
  * <p>A compiler error (or javac's, on the declaration) is a {@link NativeBuildException} whose
  * message starts with the first error and the source line it names. Instances are not safe for

@@ -391,6 +391,7 @@ class GlueProcessorTest {
                     @Calls("s") static native String object(int x);
                     @Calls(value = "d", args = "a, x") static native double floatMath(double[] a, double x);
                     @Calls(value = "d", args = "a, (int) a.length") static native double conflict(double[] a);
+                    @Calls(value = "c", check = "n >= 0 && m >= 0") static native double both(int n, int m);
                 }
                 """;
         GlueFixture.Compiled c = GlueFixture.javac(Files.createTempDirectory(dir, "bad"),
@@ -401,7 +402,8 @@ class GlueProcessorTest {
                 "argument 'a[0, n': expected ']' (at the end)", "q is not a parameter of unknown",
                 "lock = AUTO needs cost",
                 "@Calls methods return a primitive or void, not java.lang.String",
-                "one C function has one prototype"}) {
+                "one C function has one prototype",
+                "a condition is one comparison; give several as several strings, check = {\"a >= 0\", \"b >= 0\"}"}) {
             assertTrue(d.contains(expected), expected + " in:\n" + d);
         }
     }
