@@ -49,6 +49,21 @@ final class Native {
         // Loading this class did it.
     }
 
+    static {
+        // The first call through a downcall handle costs a millisecond or two more than the rest:
+        // spend it here, not in the first released call, which holds the lock meanwhile. Identity
+        // 0 is nobody's, so this release changes nothing. (The re-take has no such harmless call.)
+        long released;
+        try {
+            released = (long) RELEASE.invokeExact(0L);
+        } catch (Throwable t) {
+            throw new ExceptionInInitializerError(t);
+        }
+        if (released != 0) {
+            throw new ExceptionInInitializerError("jgil_ffm_release(0) released something: " + released);
+        }
+    }
+
     static MemorySegment find(String name) {
         return LIBJGIL.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libjgil has no '" + name
                 + "': a libjgil older than this jgil-ffm?"));
