@@ -40,7 +40,8 @@ extern "C" {
 #define JGIL_K_NOMEM   (-2)   /* no memory for scratch space */
 #define JGIL_K_BADARG  (-3)   /* a negative size, or a NULL pointer that must not be */
 
-/* Sets *(int32_t *)flag to 1: an unblocking function for a `stop` flag. */
+/* Sets *(int32_t *)flag to 1: an unblocking function for a `stop` flag.
+ * Does nothing when flag is NULL (a call that need not stop early). */
 JGIL_K_API void jgil_k_request_stop(void *flag);
 
 /* Sum of x[i] * y[i], i < n (0 when n <= 0). */

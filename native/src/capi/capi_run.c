@@ -8,7 +8,10 @@
 
 void jgil_k_request_stop(void *flag)
 {
-    __atomic_store_n((int32_t *)flag, 1, __ATOMIC_RELEASE);
+    /* NULL is a call that need not stop early: there is nothing to raise.  The
+     * cancel watcher passes whatever the call was given. */
+    if (flag != NULL)
+        __atomic_store_n((int32_t *)flag, 1, __ATOMIC_RELEASE);
 }
 
 int capi_run(kstep_fn step, void *state, kbuf *bufs, int64_t budget, const volatile int32_t *stop)

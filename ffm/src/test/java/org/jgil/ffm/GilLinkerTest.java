@@ -205,6 +205,37 @@ class GilLinkerTest {
         }
     }
 
+    /**
+     * A kernel's stop flag may be NULL (the call need not stop early); the watcher still calls
+     * the unblocking function with it on an interrupt, and jgil_k_request_stop(NULL) used to
+     * crash the JVM (SIGSEGV in the cancel watcher).
+     */
+    @Test
+    void anInterruptWithoutAStopFlagLetsTheCallFinish() throws Throwable {
+        MethodHandle sleep = GilLinker.cancellable(FfmKernels.downcall("jgil_k_sleep",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS)), Native.find("jgil_k_request_stop"), 1);
+        CountDownLatch holding = new CountDownLatch(1);
+        AtomicInteger status = new AtomicInteger(42);
+        Thread a = new Thread(() -> {
+            Gil.acquire();
+            try {
+                holding.countDown();
+                status.set((int) sleep.invokeExact(300_000L, MemorySegment.NULL));
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            } finally {
+                Gil.release();
+            }
+        }, "sleeper without a stop flag");
+        a.start();
+        holding.await();
+        Gil.acquire(); // A is inside its call
+        Gil.release();
+        a.interrupt();
+        a.join();
+        assertEquals(0, status.get(), "nothing could stop it: it ran to the end");
+    }
+
     @Test
     void cancellableStopsOnInterrupt() throws Throwable {
         MethodHandle sleep = GilLinker.cancellable(FfmKernels.downcall("jgil_k_sleep",
