@@ -27,6 +27,14 @@ public final class ForeignCalls {
         return (tid & LockWord.VIRTUAL) != 0 || GilEvents.releasedSectionsRecorded() ? 0 : tid;
     }
 
+    /**
+     * {@link Gil#allowThreads()} for a released foreign call: a refusal names {@code what}, the
+     * wrapper the caller used, rather than a method it never called.
+     */
+    public static Released allowThreads(String what) {
+        return Gil.allowThreads(what);
+    }
+
     /** The calling thread's identity in the owner word. */
     public static long identity() {
         return ThreadIdentity.current();

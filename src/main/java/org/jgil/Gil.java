@@ -157,12 +157,17 @@ public final class Gil {
      * @throws IllegalStateException if the calling thread does not hold the lock
      */
     public static Released allowThreads() {
+        return allowThreads("Gil.allowThreads()");
+    }
+
+    /** {@link #allowThreads()}, naming {@code what} the caller called in its refusal. */
+    static Released allowThreads(String what) {
         long tid = currentThreadId();
         if (HoldStats.ON && LockWord.ownerNow() == tid) {
             HoldStats.released();
         }
         if (!LockWord.release(tid, scheduler)) {
-            releaseSlow(tid, "Gil.allowThreads()");
+            releaseSlow(tid, what);
         }
         return new Released(tid);
     }

@@ -106,6 +106,7 @@ public final class GilLinker {
      * @throws IllegalArgumentException if the symbol is not there
      */
     public static MethodHandle downcall(SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
+        Objects.requireNonNull(descriptor, "descriptor");
         return LINKER.downcallHandle(find(lookup, name), descriptor);
     }
 
@@ -126,8 +127,9 @@ public final class GilLinker {
     private static MemorySegment find(SymbolLookup lookup, String name) {
         Objects.requireNonNull(lookup, "lookup");
         Objects.requireNonNull(name, "name");
-        return lookup.find(name).orElseThrow(() -> new IllegalArgumentException("no symbol '" + name + "' in "
-                + lookup));
+        return lookup.find(name).orElseThrow(() -> new IllegalArgumentException("no symbol '" + name + "' in the "
+                + "lookup given (Linker.nativeLinker().defaultLookup() finds libc's and libm's; "
+                + "SymbolLookup.libraryLookup opens another library; FfmKernels.library() has jgil's kernels)"));
     }
 
     // ---- wrapping them ----
@@ -229,8 +231,13 @@ public final class GilLinker {
         }
         Native.link();
         MethodType type = downcall.type();
-        if (argIndex < 0 || argIndex >= type.parameterCount() || type.parameterType(argIndex) != MemorySegment.class) {
-            throw new IllegalArgumentException("argument " + argIndex + " of " + type + " is not a MemorySegment");
+        if (argIndex < 0 || argIndex >= type.parameterCount()) {
+            throw new IllegalArgumentException("argIndex " + argIndex + " is out of range: " + type + " has "
+                    + type.parameterCount() + " arguments, counted from 0");
+        }
+        if (type.parameterType(argIndex) != MemorySegment.class) {
+            throw new IllegalArgumentException("argument " + argIndex + " (counted from 0) of " + type
+                    + " is a " + type.parameterType(argIndex).getSimpleName() + ", not a MemorySegment");
         }
         MethodHandle enter = MethodHandles.insertArguments(ENTER_CANCELLABLE, 0, unblock); // (MemorySegment)Released
         enter = MethodHandles.dropArguments(enter, 0, type.parameterList().subList(0, argIndex));
@@ -322,7 +329,7 @@ public final class GilLinker {
                 return null;
             }
         }
-        return Gil.allowThreads();
+        return ForeignCalls.allowThreads("a released downcall (GilLinker.released)");
     }
 
     /** A waiter came as libjgil released: let the scheduler hand the lock over, as a JNI release would. */
@@ -357,7 +364,7 @@ public final class GilLinker {
     }
 
     private static Released enterCancellable(MemorySegment unblock, MemorySegment arg) {
-        Released section = Gil.allowThreads();
+        Released section = ForeignCalls.allowThreads("a released downcall (GilLinker.cancellable)");
         try {
             Native.CANCEL_BEGIN.invokeExact(unblock, arg);
         } catch (Throwable t) {
@@ -379,7 +386,9 @@ public final class GilLinker {
 
     /** Checked mode's answer to a held call made without the lock. */
     private static void refuseUnheld(String type) {
-        throw new IllegalStateException("a held downcall " + type + " in thread " + Thread.currentThread().getName()
+        Thread self = Thread.currentThread();
+        throw new IllegalStateException("a held downcall " + type + " in thread "
+                + (self.getName().isEmpty() ? self.toString() : self.getName())
                 + ", which does not hold the GIL (checked mode); call it holding the lock (inside Gil.run(...), or "
                 + "between Gil.acquire() and Gil.release()), or wrap it with GilLinker.ensured, which takes it");
     }

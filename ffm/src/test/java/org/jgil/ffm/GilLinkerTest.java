@@ -89,7 +89,9 @@ class GilLinkerTest {
     @Test
     void releasedNeedsTheLock() {
         MethodHandle qsort = GilLinker.released(Libc.QSORT_PLAIN);
-        assertThrows(IllegalStateException.class, () -> lockSeenInsideQsort(qsort));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> lockSeenInsideQsort(qsort));
+        assertTrue(e.getMessage().startsWith("a released downcall (GilLinker.released) in thread"),
+                "the refusal names what the caller called: " + e.getMessage());
     }
 
     @Test

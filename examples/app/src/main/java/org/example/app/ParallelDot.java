@@ -48,6 +48,9 @@ public final class ParallelDot {
         java.util.Arrays.fill(x, 0.5);
         java.util.Arrays.fill(y, 2.0);
         for (Mode mode : new Mode[] {Mode.HELD, Mode.RELEASED}) {
+            new ParallelDot().run(threads, 20, x, y, mode); // warm-up, untimed: JIT, first calls
+        }
+        for (Mode mode : new Mode[] {Mode.HELD, Mode.RELEASED}) {
             ParallelDot app = new ParallelDot();
             long start = System.nanoTime();
             app.run(threads, 200, x, y, mode);
