@@ -68,6 +68,18 @@ class GilLinkerTest {
         return seen;
     }
 
+    /** {@link #lockSeenInsideQsort} from a thread holding the lock, which must hold it again after. */
+    private static boolean[] lockSeenInsideQsortHolding(MethodHandle qsort) throws Throwable {
+        Gil.acquire();
+        try {
+            boolean[] seen = lockSeenInsideQsort(qsort);
+            assertTrue(Gil.isHeldByCurrentThread(), "the lock must be held again after the call");
+            return seen;
+        } finally {
+            Gil.release();
+        }
+    }
+
     private static void assertAll(boolean expected, boolean[] seen, String what) {
         for (boolean s : seen) {
             assertEquals(expected, s, what);
@@ -76,14 +88,8 @@ class GilLinkerTest {
 
     @Test
     void releasedGivesTheLockUpForTheCallAndTakesItBack() throws Throwable {
-        MethodHandle qsort = GilLinker.released(Libc.QSORT_PLAIN);
-        Gil.acquire();
-        try {
-            assertAll(false, lockSeenInsideQsort(qsort), "inside a released call the thread must not hold the lock");
-            assertTrue(Gil.isHeldByCurrentThread(), "the lock must be held again after the call");
-        } finally {
-            Gil.release();
-        }
+        assertAll(false, lockSeenInsideQsortHolding(GilLinker.released(Libc.QSORT_PLAIN)),
+                "inside a released call the thread must not hold the lock");
     }
 
     @Test
@@ -96,13 +102,8 @@ class GilLinkerTest {
 
     @Test
     void heldKeepsTheLockThroughTheCall() throws Throwable {
-        MethodHandle qsort = GilLinker.held(Libc.QSORT_PLAIN);
-        Gil.acquire();
-        try {
-            assertAll(true, lockSeenInsideQsort(qsort), "inside a held call the thread must hold the lock");
-        } finally {
-            Gil.release();
-        }
+        assertAll(true, lockSeenInsideQsortHolding(GilLinker.held(Libc.QSORT_PLAIN)),
+                "inside a held call the thread must hold the lock");
     }
 
     @Test
@@ -131,14 +132,8 @@ class GilLinkerTest {
 
     @Test
     void ensuredKeepsTheLockOfACallerWithIt() throws Throwable {
-        MethodHandle qsort = GilLinker.ensured(Libc.QSORT_PLAIN);
-        Gil.acquire();
-        try {
-            assertAll(true, lockSeenInsideQsort(qsort), "inside an ensured call the thread holds the lock");
-            assertTrue(Gil.isHeldByCurrentThread(), "and still holds it after");
-        } finally {
-            Gil.release();
-        }
+        assertAll(true, lockSeenInsideQsortHolding(GilLinker.ensured(Libc.QSORT_PLAIN)),
+                "inside an ensured call the thread holds the lock");
     }
 
     @Test
@@ -207,6 +202,41 @@ class GilLinkerTest {
         }
     }
 
+    /** The kernel jgil_k_sleep, cancellable through its stop flag (argument 1). */
+    private static MethodHandle cancellableSleep() {
+        return GilLinker.cancellable(FfmKernels.downcall("jgil_k_sleep",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS)), Native.find("jgil_k_request_stop"), 1);
+    }
+
+    /** What a released {@code sleep(micros, stop)} returned when interrupted, and whether its thread stayed so. */
+    private record Interrupted(int status, boolean stillInterrupted) {}
+
+    private static Interrupted interruptDuring(MethodHandle sleep, long micros, MemorySegment stop)
+            throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        AtomicInteger status = new AtomicInteger(42);
+        AtomicReference<Boolean> interrupted = new AtomicReference<>();
+        Thread a = new Thread(() -> {
+            Gil.acquire();
+            try {
+                holding.countDown();
+                status.set((int) sleep.invokeExact(micros, stop));
+                interrupted.set(Thread.currentThread().isInterrupted());
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            } finally {
+                Gil.release();
+            }
+        }, "cancellable sleeper");
+        a.start();
+        holding.await();
+        Gil.acquire(); // A is inside its call
+        Gil.release();
+        a.interrupt();
+        a.join();
+        return new Interrupted(status.get(), Boolean.TRUE.equals(interrupted.get()));
+    }
+
     /**
      * A kernel's stop flag may be NULL (the call need not stop early); the watcher still calls
      * the unblocking function with it on an interrupt, and jgil_k_request_stop(NULL) used to
@@ -214,59 +244,16 @@ class GilLinkerTest {
      */
     @Test
     void anInterruptWithoutAStopFlagLetsTheCallFinish() throws Throwable {
-        MethodHandle sleep = GilLinker.cancellable(FfmKernels.downcall("jgil_k_sleep",
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS)), Native.find("jgil_k_request_stop"), 1);
-        CountDownLatch holding = new CountDownLatch(1);
-        AtomicInteger status = new AtomicInteger(42);
-        Thread a = new Thread(() -> {
-            Gil.acquire();
-            try {
-                holding.countDown();
-                status.set((int) sleep.invokeExact(300_000L, MemorySegment.NULL));
-            } catch (Throwable t) {
-                throw new AssertionError(t);
-            } finally {
-                Gil.release();
-            }
-        }, "sleeper without a stop flag");
-        a.start();
-        holding.await();
-        Gil.acquire(); // A is inside its call
-        Gil.release();
-        a.interrupt();
-        a.join();
-        assertEquals(0, status.get(), "nothing could stop it: it ran to the end");
+        assertEquals(0, interruptDuring(cancellableSleep(), 300_000L, MemorySegment.NULL).status(),
+                "nothing could stop it: it ran to the end");
     }
 
     @Test
     void cancellableStopsOnInterrupt() throws Throwable {
-        MethodHandle sleep = GilLinker.cancellable(FfmKernels.downcall("jgil_k_sleep",
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS)), Native.find("jgil_k_request_stop"), 1);
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment stop = arena.allocate(JAVA_INT);
-            CountDownLatch holding = new CountDownLatch(1);
-            AtomicInteger status = new AtomicInteger(42);
-            AtomicReference<Boolean> interrupted = new AtomicReference<>();
-            Thread a = new Thread(() -> {
-                Gil.acquire();
-                try {
-                    holding.countDown();
-                    status.set((int) sleep.invokeExact(3_600_000_000L, stop));
-                    interrupted.set(Thread.currentThread().isInterrupted());
-                } catch (Throwable t) {
-                    throw new AssertionError(t);
-                } finally {
-                    Gil.release();
-                }
-            }, "cancellable sleeper");
-            a.start();
-            holding.await();
-            Gil.acquire(); // A is inside its call
-            Gil.release();
-            a.interrupt();
-            a.join();
-            assertEquals(-1, status.get(), "the interrupt must have stopped the call through its flag");
-            assertTrue(interrupted.get(), "the thread stays interrupted");
+            Interrupted r = interruptDuring(cancellableSleep(), 3_600_000_000L, arena.allocate(JAVA_INT));
+            assertEquals(-1, r.status(), "the interrupt must have stopped the call through its flag");
+            assertTrue(r.stillInterrupted(), "the thread stays interrupted");
         }
         assertThrows(IllegalArgumentException.class, () -> GilLinker.cancellable(Libc.QSORT_PLAIN,
                 Native.find("jgil_k_request_stop"), 1), "argument 1 of qsort is a size, not an address");
