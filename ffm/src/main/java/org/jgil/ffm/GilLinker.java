@@ -40,8 +40,8 @@ import org.jgil.Released;
  *       checked mode a held handle is the downcall itself, at no cost; in checked mode it refuses
  *       a caller without the lock.
  *   <li>{@link #ensured(MethodHandle)}: held, the lock taken first if the calling thread does not
- *       hold it ({@link Gil#ensure()}): for code that may be called from any thread. It checks
- *       the owner on every call (about a nanosecond).
+ *       hold it ({@link Gil#ensure()}): for code that may be called from any thread. It reads
+ *       the owner word on every call.
  *   <li>{@link #auto(MethodHandle, MethodHandle)}: released when the call's expected cost (a
  *       function of its arguments) reaches a threshold, held otherwise, like the kernels'
  *       {@code AUTO} mode.
